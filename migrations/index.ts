@@ -1,0 +1,5 @@
+// Every migration, in order. Listed explicitly (not globbed) so the app, the CLI and the
+// tests run the same set whether from TypeScript sources or compiled output.
+import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
+
+export const migrations = [InitialSchema1763800000000];

@@ -1,0 +1,34 @@
+// A Canvas course as seen through events (context of live events) and LTI launches.
+import { Entity } from 'typeorm';
+import { IdColumn, IdPrimaryColumn, StringColumn, TextColumn, TimeColumn } from '../../db/columns';
+
+@Entity({ name: 'courses' })
+export class Course {
+  @IdPrimaryColumn()
+  id: string;
+
+  @IdColumn({ name: 'account_id' })
+  accountId: string | null;
+
+  @StringColumn(255, { name: 'sis_source_id' })
+  sisSourceId: string | null;
+
+  @TextColumn()
+  title: string | null;
+
+  @StringColumn(255, { name: 'course_code' })
+  courseCode: string | null;
+
+  @StringColumn(255, { name: 'lti_context_id' })
+  ltiContextId: string | null;
+
+  @TimeColumn({ name: 'first_seen_at', nullable: false })
+  firstSeenAt: Date;
+
+  @TimeColumn({ name: 'last_activity_at', nullable: false })
+  lastActivityAt: Date;
+
+  /** Version (see stateVersion) of the event that last set accountId / sisSourceId. */
+  @StringColumn(160, { name: 'metadata_version' })
+  metadataVersion: string | null;
+}

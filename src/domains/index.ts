@@ -1,0 +1,24 @@
+// The registry of domains. Adding an event family = one folder + one line here.
+import { ProjectorRegistry } from '../ingest/projector';
+import { conversationsModule } from './conversations';
+import { coursesModule } from './courses';
+import type { DomainModule } from './domain-module';
+import { resourceLinksModule } from './resource-links';
+import { submissionsModule } from './submissions';
+
+export const domainModules: readonly DomainModule[] = [
+  coursesModule,
+  resourceLinksModule,
+  submissionsModule,
+  conversationsModule,
+];
+
+/** Tables that projections own: dropped and refilled by replay. */
+export const projectionEntities = domainModules.flatMap((m) => m.entities);
+
+export function buildProjectorRegistry(modules: readonly DomainModule[] = domainModules): ProjectorRegistry {
+  return new ProjectorRegistry(
+    modules.flatMap((m) => m.projectors ?? []),
+    modules.flatMap((m) => m.contextProjectors ?? []),
+  );
+}

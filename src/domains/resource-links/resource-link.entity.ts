@@ -1,0 +1,46 @@
+// An LTI resource link: a placement of an external tool in a course or assignment.
+import { Entity } from 'typeorm';
+import { IdColumn, IdPrimaryColumn, StringColumn, TextColumn, TimeColumn } from '../../db/columns';
+
+@Entity({ name: 'resource_links' })
+export class ResourceLink {
+  @IdPrimaryColumn()
+  id: string;
+
+  @StringColumn(255)
+  uuid: string | null;
+
+  @StringColumn(255, { name: 'lookup_uuid' })
+  lookupUuid: string | null;
+
+  @IdColumn({ name: 'context_id', nullable: false })
+  contextId: string;
+
+  @StringColumn(32, { name: 'context_type', nullable: false })
+  contextType: string;
+
+  @IdColumn({ name: 'tool_id' })
+  toolId: string | null;
+
+  @TextColumn()
+  url: string | null;
+
+  @StringColumn(32, { name: 'workflow_state' })
+  workflowState: string | null;
+
+  /** From LTI launches (resource_link_title / _description). */
+  @TextColumn()
+  title: string | null;
+
+  @TextColumn()
+  description: string | null;
+
+  @TimeColumn({ name: 'created_at' })
+  createdAt: Date | null;
+
+  @TimeColumn({ name: 'updated_at' })
+  updatedAt: Date | null;
+
+  @StringColumn(160, { name: 'state_version' })
+  stateVersion: string | null;
+}

@@ -1,0 +1,50 @@
+// lti_resource_link_created / _updated → the resource link, latest state by event time,
+// and the course it is placed in when its context is a Course.
+import { z } from 'zod';
+import { findForUpdate, writeRow } from '../../db/rows';
+import { canvasId, optionalNullable } from '../../ingest/fields';
+import { globalId, isNewer, Projector, stateVersion } from '../../ingest/projector';
+import { earlier, later } from '../../ingest/time';
+import { touchCourse } from '../courses/course.projector';
+import { ResourceLink } from './resource-link.entity';
+
+const body = z.looseObject({
+  resource_link_id: canvasId,
+  resource_link_uuid: optionalNullable(z.string().max(255)),
+  lookup_uuid: optionalNullable(z.string().max(255)),
+  context_id: canvasId,
+  context_type: z.string().min(1).max(32),
+  context_external_tool_id: optionalNullable(canvasId),
+  url: optionalNullable(z.string()),
+  workflow_state: optionalNullable(z.string().max(32)),
+});
+
+export const resourceLinkProjector: Projector<z.output<typeof body>> = {
+  eventNames: ['lti_resource_link_created', 'lti_resource_link_updated'],
+  body,
+  async project(event, tx) {
+    const b = event.body;
+    const id = globalId(event, b.resource_link_id);
+    const contextId = globalId(event, b.context_id);
+    const current = await findForUpdate(tx, ResourceLink, { id });
+    const version = stateVersion(event);
+    const changes: Partial<ResourceLink> = {
+      updatedAt: later(current?.updatedAt, event.time),
+      createdAt: event.name === 'lti_resource_link_created' ? earlier(current?.createdAt, event.time) : current?.createdAt ?? null,
+    };
+    if (isNewer(version, current?.stateVersion)) {
+      Object.assign(changes, {
+        stateVersion: version,
+        uuid: b.resource_link_uuid,
+        lookupUuid: b.lookup_uuid,
+        contextId,
+        contextType: b.context_type,
+        toolId: globalId(event, b.context_external_tool_id),
+        url: b.url,
+        workflowState: b.workflow_state,
+      });
+    }
+    await writeRow(tx, ResourceLink, current, { id }, changes);
+    if (b.context_type === 'Course') await touchCourse(tx, contextId, event);
+  },
+};

@@ -1,0 +1,68 @@
+// A submission's latest state (by its own clock, body.updated_at).
+import { Entity } from 'typeorm';
+import {
+  BoolColumn, FloatColumn, IdColumn, IdPrimaryColumn, IntColumn, StringColumn, TextColumn, TimeColumn,
+} from '../../db/columns';
+
+@Entity({ name: 'submissions' })
+export class Submission {
+  @IdPrimaryColumn()
+  id: string;
+
+  @IdColumn({ name: 'assignment_id' })
+  assignmentId: string | null;
+
+  @IdColumn({ name: 'user_id' })
+  userId: string | null;
+
+  @IdColumn({ name: 'course_id' })
+  courseId: string | null;
+
+  @IntColumn()
+  attempt: number | null;
+
+  @TextColumn()
+  body: string | null;
+
+  @StringColumn(255)
+  grade: string | null;
+
+  @FloatColumn()
+  score: number | null;
+
+  @BoolColumn()
+  late: boolean | null;
+
+  @BoolColumn()
+  missing: boolean | null;
+
+  @IdColumn({ name: 'group_id' })
+  groupId: string | null;
+
+  @StringColumn(255, { name: 'lti_assignment_id' })
+  ltiAssignmentId: string | null;
+
+  @StringColumn(255, { name: 'lti_user_id' })
+  ltiUserId: string | null;
+
+  @StringColumn(64, { name: 'submission_type' })
+  submissionType: string | null;
+
+  @TextColumn()
+  url: string | null;
+
+  @StringColumn(32, { name: 'workflow_state' })
+  workflowState: string | null;
+
+  @TimeColumn({ name: 'submitted_at' })
+  submittedAt: Date | null;
+
+  @TimeColumn({ name: 'graded_at' })
+  gradedAt: Date | null;
+
+  @TimeColumn({ name: 'updated_at' })
+  updatedAt: Date | null;
+
+  @StringColumn(160, { name: 'state_version' })
+  stateVersion: string | null;
+}

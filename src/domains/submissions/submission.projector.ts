@@ -1,0 +1,109 @@
+// submission_created / _updated → the submission's latest state (by body.updated_at,
+// else event_time) and one history row per event, so a late older event still shows
+// in history without overwriting newer state.
+import { z } from 'zod';
+import { EntityManager } from 'typeorm';
+import { findForUpdate, insertReturningId, writeRow } from '../../db/rows';
+import { canvasId, decimal, instant, integer, optionalNullable } from '../../ingest/fields';
+import { globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../ingest/projector';
+import { Submission } from './submission.entity';
+import { SubmissionVersion } from './submission-version.entity';
+
+const body = z.looseObject({
+  submission_id: canvasId,
+  assignment_id: optionalNullable(canvasId),
+  user_id: optionalNullable(canvasId),
+  attempt: optionalNullable(integer),
+  body: optionalNullable(z.string()),
+  grade: optionalNullable(z.string().max(255)),
+  score: optionalNullable(decimal),
+  late: optionalNullable(z.boolean()),
+  missing: optionalNullable(z.boolean()),
+  group_id: optionalNullable(canvasId),
+  lti_assignment_id: optionalNullable(z.string().max(255)),
+  lti_user_id: optionalNullable(z.string().max(255)),
+  submission_type: optionalNullable(z.string().max(64)),
+  url: optionalNullable(z.string()),
+  workflow_state: optionalNullable(z.string().max(32)),
+  submitted_at: optionalNullable(instant),
+  graded_at: optionalNullable(instant),
+  updated_at: optionalNullable(instant),
+});
+
+type SubmissionBody = z.output<typeof body>;
+
+/** The course a Canvas event happened in, when its context is a course. */
+export function courseOf(event: ProjectedEvent<unknown>): string | undefined {
+  const { context_type, context_id } = event.metadata;
+  return context_type === 'Course' && context_id ? globalId(event, context_id) : undefined;
+}
+
+/**
+ * Makes sure a submission row exists (a comment may arrive before its submission) and
+ * records the course when the event knows it and the row does not.
+ */
+export async function ensureSubmission(tx: EntityManager, id: string, courseId: string | undefined): Promise<void> {
+  const current = await findForUpdate(tx, Submission, { id });
+  if (current && (current.courseId || !courseId)) return;
+  await writeRow(tx, Submission, current, { id }, { courseId: courseId ?? null });
+}
+
+export const submissionProjector: Projector<SubmissionBody> = {
+  eventNames: ['submission_created', 'submission_updated'],
+  body,
+  async project(event, tx) {
+    const b = event.body;
+    const id = globalId(event, b.submission_id);
+    const clock = b.updated_at ?? event.time;
+    const version = stateVersion(event, clock);
+    const courseId = courseOf(event);
+    const current = await findForUpdate(tx, Submission, { id });
+
+    const changes: Partial<Submission> = {};
+    // Absent metadata never erases the course; a newer event's state replaces the rest.
+    if (courseId && (!current?.courseId || isNewer(version, current.stateVersion))) changes.courseId = courseId;
+    if (isNewer(version, current?.stateVersion)) {
+      Object.assign(changes, {
+        stateVersion: version,
+        assignmentId: globalId(event, b.assignment_id),
+        userId: globalId(event, b.user_id),
+        attempt: b.attempt,
+        body: b.body,
+        grade: b.grade,
+        score: b.score,
+        late: b.late,
+        missing: b.missing,
+        groupId: globalId(event, b.group_id),
+        ltiAssignmentId: b.lti_assignment_id,
+        ltiUserId: b.lti_user_id,
+        submissionType: b.submission_type,
+        url: b.url,
+        workflowState: b.workflow_state,
+        submittedAt: b.submitted_at,
+        gradedAt: b.graded_at,
+        updatedAt: b.updated_at,
+      } satisfies Partial<Submission>);
+    }
+    await writeRow(tx, Submission, current, { id }, changes);
+
+    const seen = await tx.existsBy(SubmissionVersion, { submissionId: id, eventId: event.sequence });
+    if (!seen) {
+      await insertReturningId(tx, SubmissionVersion, {
+        submissionId: id,
+        eventId: event.sequence,
+        eventName: event.name,
+        eventTime: event.time,
+        clock,
+        attempt: b.attempt ?? null,
+        grade: b.grade ?? null,
+        score: b.score ?? null,
+        workflowState: b.workflow_state ?? null,
+        late: b.late ?? null,
+        missing: b.missing ?? null,
+        submittedAt: b.submitted_at ?? null,
+        gradedAt: b.graded_at ?? null,
+        updatedAt: b.updated_at ?? null,
+      });
+    }
+  },
+};

@@ -1,0 +1,16 @@
+// The one error type for bad input. It carries the path of the offending field so every
+// refusal says what was wrong and where; HTTP turns it into a 4xx, GraphQL into an error
+// with code BAD_USER_INPUT. Anything else that is thrown is a bug: masked and logged.
+
+export class BadInputError extends Error {
+  constructor(
+    message: string,
+    /** Where the problem is, e.g. `metadata.event_time` or `[3].body.submission_id`. */
+    readonly path: string | null = null,
+    /** The HTTP status that fits (400 unless it is about size, type or auth). */
+    readonly status: number = 400,
+  ) {
+    super(path ? `${path}: ${message}` : message);
+    this.name = 'BadInputError';
+  }
+}

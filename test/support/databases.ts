@@ -1,0 +1,88 @@
+// One suite, two databases: every integration test runs on SQLite, and also on MySQL
+// when TEST_MYSQL_URL is set. Each run gets a fresh database it creates and drops.
+// With TEST_MYSQL_URL set and the server unreachable, the MySQL tests fail; never skip.
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { createConnection } from 'mysql2/promise';
+import { DataSource } from 'typeorm';
+import { openDataSource } from '../../src/db/data-source';
+import { entities, migrations } from '../../src/db/entities';
+
+export type DatabaseKind = 'sqlite' | 'mysql';
+
+export const databaseKinds: DatabaseKind[] = process.env.TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite'];
+
+export interface TestDatabase {
+  kind: DatabaseKind;
+  url: string;
+  dataSource: DataSource;
+  /** Statements seen since the last reset (every SQL the DataSource ran). */
+  statements: string[];
+  drop(): Promise<void>;
+}
+
+/** Creates an empty database of `kind` (migrated unless told otherwise) and a DataSource on it. */
+export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const statements: string[] = [];
+  const onQuery = (sql: string) => statements.push(sql);
+  if (kind === 'sqlite') {
+    const dataSource = await openDataSource({ url: 'sqlite::memory:', entities, migrations, onQuery, migrate: options.migrate });
+    statements.length = 0;
+    return { kind, url: 'sqlite::memory:', dataSource, statements, drop: () => dataSource.destroy() };
+  }
+  const { url, drop } = await createMysqlDatabase();
+  const dataSource = await openDataSource({ url, entities, migrations, onQuery, migrate: options.migrate });
+  statements.length = 0;
+  return {
+    kind,
+    url,
+    dataSource,
+    statements,
+    drop: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await drop();
+    },
+  };
+}
+
+/** A fresh, empty MySQL database next to TEST_MYSQL_URL's; `drop` removes it. */
+export async function createMysqlDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = process.env.TEST_MYSQL_URL;
+  if (!base) throw new Error('TEST_MYSQL_URL is not set');
+  const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = await createConnection(base);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const conn = await createConnection(base);
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await conn.end();
+    },
+  };
+}
+
+/**
+ * describe() once per database kind, with a fresh migrated database for the block.
+ * `db()` gives the current block's database.
+ */
+export function describeEachDatabase(title: string, body: (db: () => TestDatabase) => void): void {
+  for (const kind of databaseKinds) {
+    describe(`${title} [${kind}]`, () => {
+      let current: TestDatabase | undefined;
+      beforeAll(async () => {
+        current = await createTestDatabase(kind);
+      });
+      afterAll(async () => {
+        await current?.drop();
+      });
+      body(() => {
+        if (!current) throw new Error('test database not ready');
+        return current;
+      });
+    });
+  }
+}
