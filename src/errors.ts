@@ -4,13 +4,21 @@
 
 export class BadInputError extends Error {
   constructor(
-    message: string,
+    /** What is wrong, without the path. */
+    readonly detail: string,
     /** Where the problem is, e.g. `metadata.event_time` or `[3].body.submission_id`. */
     readonly path: string | null = null,
     /** The HTTP status that fits (400 unless it is about size, type or auth). */
     readonly status: number = 400,
   ) {
-    super(path ? `${path}: ${message}` : message);
+    super(path ? `${path}: ${detail}` : detail);
     this.name = 'BadInputError';
+  }
+
+  /** The same error, located inside an outer item (`[3]` + `metadata.x` → `[3].metadata.x`). */
+  within(outer: string | null): BadInputError {
+    if (!outer) return this;
+    const inner = this.path ? (this.path.startsWith('[') ? this.path : `.${this.path}`) : '';
+    return new BadInputError(this.detail, `${outer}${inner}`, this.status);
   }
 }

@@ -16,11 +16,11 @@ const toNumber: ValueTransformer = {
 
 type Options = Pick<ColumnOptions, 'name' | 'nullable'>;
 
-export const IdPrimaryColumn = (options: Options = {}) =>
+export const IdPrimaryColumn = (options: Pick<ColumnOptions, 'name'> = {}) =>
   PrimaryColumn('bigint', { ...options, transformer: toDecimalString });
 
 /** An auto-increment sequence number (the event log's id), as a decimal string. */
-export const SequenceColumn = () => PrimaryGeneratedColumn('increment', { type: 'bigint', transformer: toDecimalString });
+export const SequenceColumn = () => PrimaryGeneratedColumn('increment', { type: 'bigint', transformer: toDecimalString } as never);
 
 export const IdColumn = (options: Options = {}) =>
   Column('bigint', { nullable: true, ...options, transformer: toDecimalString });

@@ -40,7 +40,7 @@ export function dataSourceOptions(input: DataSourceInput): DataSourceOptions {
     migrations: input.migrations,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: input.onQuery ? (['query'] as const) : false,
+    logging: input.onQuery ? (['query'] as ['query']) : false,
     logger,
   };
   if (databaseKind(input.url) === 'sqlite') {

@@ -23,7 +23,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** Checks the envelope of one parsed item; throws BadInputError with the field path. */
 export function toEnvelopedEvent(item: unknown, payloadText?: string): EnvelopedEvent {
-  if (!isPlainObject(item)) throw new BadInputError(`an event must be a JSON object, got ${describe(item)}`, '');
+  if (!isPlainObject(item)) throw new BadInputError(`an event must be a JSON object, got ${describe(item)}`);
   const metadata = item.metadata;
   if (!isPlainObject(metadata)) {
     throw new BadInputError(metadata === undefined ? 'is missing' : `must be an object, got ${describe(metadata)}`, 'metadata');

@@ -12,7 +12,7 @@ import { RejectedEvent } from './rejected-event.entity';
 
 export type IncomingItem =
   | { kind: 'event'; event: EnvelopedEvent }
-  | { kind: 'rejected'; raw: string; reason: string };
+  | { kind: 'rejected'; raw: string; reason: string; /** the 4xx it earns when sent alone */ status: number };
 
 export type ItemStatus = 'stored' | 'duplicate' | 'invalid' | 'unprojected' | 'rejected';
 

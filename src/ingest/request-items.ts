@@ -1,0 +1,96 @@
+// Turns one POST /events body into items: one event (JSON object or a signed JWS), a
+// JSON array of events, or NDJSON (one event a line). What cannot be an event becomes a
+// rejected item with its raw text and the reason, so it is stored, not lost.
+import { BadInputError } from '../errors';
+import { toEnvelopedEvent } from './envelope';
+import { IncomingItem } from './event-log';
+import { CanvasJwtVerifier, looksLikeJws } from './jwt';
+import { parseLossless, stringifyLossless } from './lossless-json';
+
+export interface ParsedRequest {
+  /** A batch answers per item; a single event answers with its own status. */
+  batch: boolean;
+  items: IncomingItem[];
+}
+
+const JSON_TYPES = new Set(['application/json', 'text/json']);
+const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']);
+const JWT_TYPES = new Set(['application/jwt', 'application/jose', 'text/plain', 'application/octet-stream']);
+
+export const ACCEPTED_TYPES = [...JSON_TYPES, ...NDJSON_TYPES, ...JWT_TYPES];
+
+export function mediaType(contentType: string | undefined): string | null {
+  if (!contentType) return null;
+  return contentType.split(';')[0].trim().toLowerCase() || null;
+}
+
+/** True when the media type is one POST /events takes. */
+export function isAcceptedType(type: string | null): boolean {
+  return type !== null && (JSON_TYPES.has(type) || NDJSON_TYPES.has(type) || JWT_TYPES.has(type) || type.endsWith('+json'));
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes UTF-8 strictly: invalid bytes are refused, not replaced. */
+export function decodeUtf8(raw: Buffer): string {
+  try {
+    return decoder.decode(raw);
+  } catch {
+    throw new BadInputError('the body is not valid UTF-8', 'body');
+  }
+}
+
+export async function parseEventsRequest(
+  text: string,
+  type: string,
+  verifier: CanvasJwtVerifier | null,
+): Promise<ParsedRequest> {
+  if (NDJSON_TYPES.has(type)) {
+    const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+    if (lines.length === 0) throw new BadInputError('no events: the NDJSON body is empty', 'body');
+    const items: IncomingItem[] = [];
+    for (const [index, line] of lines.entries()) items.push(await toItem(line, `[${index}]`, verifier));
+    return { batch: true, items };
+  }
+  if (looksLikeJws(text)) return { batch: false, items: [await toItem(text, null, verifier)] };
+  if (!JSON_TYPES.has(type) && !type.endsWith('+json')) {
+    throw new BadInputError(`a ${type} body must be a signed payload (compact JWS)`, 'body', 415);
+  }
+  const parsed = parseJson(text);
+  if (Array.isArray(parsed)) {
+    if (parsed.length === 0) throw new BadInputError('no events: the array is empty', 'body');
+    return { batch: true, items: parsed.map((item, index) => envelopeItem(item, `[${index}]`)) };
+  }
+  return { batch: false, items: [envelopeItem(parsed, null, text)] };
+}
+
+/** One event's text (JSON, or a JWS whose claims are the event) as an item. */
+async function toItem(text: string, where: string | null, verifier: CanvasJwtVerifier | null): Promise<IncomingItem> {
+  try {
+    if (!looksLikeJws(text)) return envelopeItem(parseJson(text), where, text);
+    if (!verifier) throw new BadInputError('a signed payload was sent but CANVAS_JWKS is not configured', 'jwt', 401);
+    const claims = await verifier.verify(text);
+    return envelopeItem(parseJson(claims), where, claims);
+  } catch (error) {
+    if (!(error instanceof BadInputError)) throw error;
+    const located = error.within(where);
+    return { kind: 'rejected', raw: text, reason: located.message, status: located.status };
+  }
+}
+
+function envelopeItem(value: unknown, where: string | null, rawText?: string): IncomingItem {
+  try {
+    return { kind: 'event', event: toEnvelopedEvent(value, rawText) };
+  } catch (error) {
+    if (!(error instanceof BadInputError)) throw error;
+    return { kind: 'rejected', raw: rawText ?? stringifyLossless(value), reason: error.within(where).message, status: error.status };
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return parseLossless(text);
+  } catch (error) {
+    throw new BadInputError(`not valid JSON: ${(error as Error).message}`);
+  }
+}
