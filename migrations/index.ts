@@ -1,5 +1,6 @@
 // Every migration, in order. Listed explicitly (not globbed) so the app, the CLI and the
 // tests run the same set whether from TypeScript sources or compiled output.
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
+import { ReplayProgress1763800000001 } from './1763800000001-replay-progress';
 
-export const migrations = [InitialSchema1763800000000];
+export const migrations = [InitialSchema1763800000000, ReplayProgress1763800000001];

@@ -65,7 +65,7 @@ export async function parseEventsRequest(
 }
 
 /** One event's text (JSON, or a JWS whose claims are the event) as an item. */
-async function toItem(text: string, where: string | null, verifier: CanvasJwtVerifier | null): Promise<IncomingItem> {
+export async function toItem(text: string, where: string | null, verifier: CanvasJwtVerifier | null): Promise<IncomingItem> {
   try {
     if (!looksLikeJws(text)) return envelopeItem(parseJson(text), where, text);
     if (!verifier) throw new BadInputError('a signed payload was sent but CANVAS_JWKS is not configured', 'jwt', 401);
