@@ -1,5 +1,5 @@
 // The single row that records how far a chunked replay has got.
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity, PrimaryColumn } from 'typeorm';
 import { IdColumn, TimeColumn } from '../db/columns';
 
 @Entity({ name: 'replay_progress' })
