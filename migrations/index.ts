@@ -2,5 +2,6 @@
 // tests run the same set whether from TypeScript sources or compiled output.
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { ReplayProgress1763800000001 } from './1763800000001-replay-progress';
+import { CourseFactVersions1763800000002 } from './1763800000002-course-fact-versions';
 
-export const migrations = [InitialSchema1763800000000, ReplayProgress1763800000001];
+export const migrations = [InitialSchema1763800000000, ReplayProgress1763800000001, CourseFactVersions1763800000002];

@@ -28,7 +28,15 @@ export class Course {
   @TimeColumn({ name: 'last_activity_at', nullable: false })
   lastActivityAt: Date;
 
-  /** Version (see stateVersion) of the event that last set accountId / sisSourceId. */
+  /** Version (see stateVersion) of the newest event that carried accountId or sisSourceId. */
   @StringColumn(160, { name: 'metadata_version' })
   metadataVersion: string | null;
+
+  /** Version of the newest event that carried accountId (absent facts carry nothing). */
+  @StringColumn(160, { name: 'account_id_version' })
+  accountIdVersion: string | null;
+
+  /** Version of the newest event that carried sisSourceId (an explicit null counts). */
+  @StringColumn(160, { name: 'sis_source_id_version' })
+  sisSourceIdVersion: string | null;
 }

@@ -11,6 +11,11 @@ export interface CourseFacts {
   sisSourceId?: string | null;
 }
 
+const FACT_VERSIONS = [
+  ['accountId', 'accountIdVersion'],
+  ['sisSourceId', 'sisSourceIdVersion'],
+] as const;
+
 /** Creates the course if unknown, widens its activity window, and applies newer facts. */
 export async function touchCourse(
   tx: EntityManager,
@@ -20,18 +25,20 @@ export async function touchCourse(
 ): Promise<void> {
   const current = await findForUpdate(tx, Course, { id: courseId });
   const version = stateVersion(event);
-  const hasFacts = facts.accountId !== undefined || facts.sisSourceId !== undefined;
-  const newer = hasFacts && isNewer(version, current?.metadataVersion);
   const changes: Partial<Course> = {
     firstSeenAt: earlier(current?.firstSeenAt, event.time)!,
     lastActivityAt: later(current?.lastActivityAt, event.time)!,
   };
-  // Absent facts never erase; a newer event's facts win; an older one only fills gaps.
-  for (const field of ['accountId', 'sisSourceId'] as const) {
+  // Each fact is the value of the newest event that carried it (absent facts never
+  // erase; an explicit null does). One version per fact, not one for all: otherwise an
+  // older event filling a gap, or a newer one clearing a fact, depends on arrival order.
+  for (const [field, versionField] of FACT_VERSIONS) {
     const value = facts[field];
-    if (value !== undefined && (newer || current?.[field] == null)) changes[field] = value;
+    if (value === undefined || !isNewer(version, current?.[versionField])) continue;
+    changes[field] = value;
+    changes[versionField] = version;
+    if (isNewer(version, current?.metadataVersion)) changes.metadataVersion = version;
   }
-  if (newer) changes.metadataVersion = version;
   await writeRow(tx, Course, current, { id: courseId }, changes);
 }
 
