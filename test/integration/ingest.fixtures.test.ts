@@ -199,6 +199,8 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
         firstSeenAt: new Date(Math.min(...times)),
         lastActivityAt: new Date(Math.max(...times)),
         metadataVersion: expect.any(String),
+        accountIdVersion: expect.any(String),
+        sisSourceIdVersion: expect.any(String),
       });
     }
   });
