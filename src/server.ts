@@ -6,6 +6,7 @@ import pinoHttp from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { buildProjectorRegistry } from './domains';
+import { ideRouter } from './graphql/ide';
 import { EventLog } from './ingest/event-log';
 import { eventsRouter } from './ingest/events.route';
 import { CanvasJwtVerifier } from './ingest/jwt';
@@ -41,6 +42,7 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
 
   const eventLog = new EventLog(dataSource, buildProjectorRegistry());
   app.use('/events', eventsRouter({ eventLog, verifier: deps.verifier ?? null, bodyLimit: config.INGEST_BODY_LIMIT, logger }));
+  app.use('/graphql', ideRouter());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
