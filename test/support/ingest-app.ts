@@ -32,7 +32,8 @@ export async function ingestApp(db: TestDatabase, options: IngestAppOptions = {}
 /** POST /events with a JSON (object/array), NDJSON or raw text body. */
 export function postEvents(app: Express, body: unknown, contentType = 'application/json') {
   const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-  return request(app).post('/events').set('Content-Type', contentType).send(payload);
+  // Bytes go out as they are (superagent would JSON-encode a Buffer sent as JSON).
+  return request(app).post('/events').set('Content-Type', contentType).serialize((data: unknown) => data as string).send(payload);
 }
 
 /** The event-log row with this sequence number. */
