@@ -1,0 +1,373 @@
+// The one pagination helper every connection uses: Relay connections (edges, nodes,
+// pageInfo, totalCount) over keyset (seek) pagination. A page is "rows after the cursor
+// in (sort column, id) order, LIMIT first + 1" — never OFFSET, so page 500 costs what
+// page 1 costs and rows inserted meanwhile never shift a page. Cursors are opaque and
+// name the list and order that made them, so a cursor used elsewhere is refused.
+//
+// Sort order, identical on MySQL and SQLite because both do it natively: ties break on
+// id in the same direction, and NULL counts as the lowest value — first in ascending
+// order, last in descending order. Keeping the native NULL order lets the existing
+// (column, id) indexes serve the ORDER BY.
+//
+// Nested connections (a course's submissions, a submission's comments) are batched:
+// one statement fetches the page of every parent at once with ROW_NUMBER() OVER
+// (PARTITION BY parent ...), which MariaDB 10.2+, MySQL 8 and SQLite 3.25+ all have.
+import DataLoader from 'dataloader';
+import { ArgsType, ClassType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Brackets, DataSource, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { BadInputError } from '../errors';
+import { idProblem } from '../ingest/canvas-id';
+import { idParams } from './arguments';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** A column a list can be sorted on before its id. */
+export interface SortField {
+  property: string;
+  kind: 'time' | 'number';
+}
+
+export interface ListOrder {
+  /** Names the list and order; cursors carry it so they only work where they were made. */
+  scope: string;
+  /** null: by id alone. */
+  field: SortField | null;
+  direction: 'ASC' | 'DESC';
+}
+
+type SortValue = string | number | null;
+
+interface Position {
+  value: SortValue;
+  id: string;
+}
+
+/** Validated `first` / `after` for one list and order. */
+export interface PageRequest {
+  first: number;
+  after: string | null;
+  position: Position | null;
+  order: ListOrder;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, {
+    nullable: true,
+    description: `How many items to return: ${DEFAULT_PAGE_SIZE} when omitted, at most ${MAX_PAGE_SIZE}.`,
+  })
+  first?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Return the items after this cursor: the endCursor (or an edge cursor) of a previous page of the same list.',
+  })
+  after?: string | null;
+}
+
+@ObjectType('PageInfo', { description: 'Where a page sits in its list, for fetching the next one.', simpleResolvers: true })
+export class PageInfo {
+  @Field(() => Boolean, { description: 'True when more items follow this page: pass endCursor as `after` to get them.' })
+  hasNextPage: boolean;
+
+  @Field(() => Boolean, { description: 'True when this page was asked for with `after`, so items precede it.' })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item of the page; null when the page is empty.' })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item of the page; null when the page is empty.' })
+  endCursor: string | null;
+}
+
+/** What every connection field resolves to; totalCount is counted only when asked for. */
+export class Connection<T> {
+  readonly edges: Array<{ cursor: string; node: T }>;
+  readonly nodes: T[];
+  readonly pageInfo: PageInfo;
+  private counted?: Promise<number>;
+
+  /** `rows` is the query's answer for LIMIT first + 1: one extra row means a next page. */
+  constructor(
+    rows: T[],
+    request: PageRequest,
+    private readonly count: () => Promise<number>,
+  ) {
+    this.nodes = rows.slice(0, request.first);
+    this.edges = this.nodes.map((node) => ({ cursor: cursorOf(node as ObjectLiteral, request.order), node }));
+    this.pageInfo = {
+      hasNextPage: rows.length > request.first,
+      hasPreviousPage: request.after !== null,
+      startCursor: this.edges[0]?.cursor ?? null,
+      endCursor: this.edges[this.edges.length - 1]?.cursor ?? null,
+    };
+  }
+
+  get totalCount(): Promise<number> {
+    return (this.counted ??= this.count());
+  }
+}
+
+/** The GraphQL Connection and Edge types for one node type. */
+export function connectionType<T extends object>(node: ClassType<T>, name: string, items: string): ClassType<Connection<T>> {
+  @ObjectType(`${name}Edge`, { description: `One of the ${items} in a page, with its cursor.`, simpleResolvers: true })
+  class Edge {
+    @Field(() => String, { description: 'Opaque position of this item: pass it as `after` to continue after it.' })
+    cursor: string;
+
+    @Field(() => node, { description: `The item itself.` })
+    node: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${items}, in a stable order.`, simpleResolvers: true })
+  class ConnectionType {
+    @Field(() => [Edge], { description: 'The items of this page with their cursors.' })
+    edges: Edge[];
+
+    @Field(() => [node], { description: 'The items of this page, when cursors per item are not needed.' })
+    nodes: T[];
+
+    @Field(() => PageInfo, { description: 'Whether more items follow, and the cursors to continue from.' })
+    pageInfo: PageInfo;
+
+    @Field(() => Int, { description: `How many ${items} the whole list holds (with its filters), across all pages.` })
+    totalCount: number;
+  }
+  return ConnectionType as unknown as ClassType<Connection<T>>;
+}
+
+/** Checks `first` and `after` for a list in `order`; throws BadInputError naming the argument. */
+export function pageRequest(args: PageArgs, order: ListOrder): PageRequest {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (first < 0 || first > MAX_PAGE_SIZE) {
+    throw new BadInputError(`must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`, 'first');
+  }
+  const after = args.after ?? null;
+  return { first, after, position: after === null ? null : decodeCursor(after, order), order };
+}
+
+const CURSOR_VERSION = 1;
+
+function sortValueOf(row: ObjectLiteral, field: SortField | null): SortValue {
+  if (!field) return null;
+  const value: unknown = row[field.property];
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.toISOString() : (value as number);
+}
+
+function cursorOf(row: ObjectLiteral, order: ListOrder): string {
+  const payload = [CURSOR_VERSION, order.scope, sortValueOf(row, order.field), String(row.id)];
+  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, order: ListOrder): Position {
+  const invalid = () => new BadInputError('is not a cursor from this API: pass a cursor a previous page returned', 'after');
+  let payload: unknown;
+  try {
+    payload = /^[A-Za-z0-9_-]{1,2000}$/.test(cursor) ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : null;
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(payload) || payload.length !== 4 || payload[0] !== CURSOR_VERSION || typeof payload[1] !== 'string') {
+    throw invalid();
+  }
+  const [, scope, value, id] = payload as [number, string, unknown, unknown];
+  if (scope !== order.scope) {
+    throw new BadInputError(
+      `is a cursor of another list or order (${scope}), not of ${order.scope}: cursors only continue the list that made them`,
+      'after',
+    );
+  }
+  if (typeof id !== 'string' || idProblem(id)) throw invalid();
+  if (value === null) return { value, id };
+  const kind = order.field?.kind;
+  if (kind === 'number' && typeof value === 'number' && Number.isFinite(value)) return { value, id };
+  if (kind === 'time' && typeof value === 'string' && !Number.isNaN(Date.parse(value))) return { value, id };
+  throw invalid();
+}
+
+/** Restricts `qb` to the rows after `position` in `order` (see the NULL rule at the top). */
+function applyAfter<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, order: ListOrder, position: Position): void {
+  const id = `${qb.alias}.id`;
+  const asc = order.direction === 'ASC';
+  const op = asc ? '>' : '<';
+  qb.setParameter('afterId', BigInt(position.id));
+  if (!order.field) {
+    qb.andWhere(`${id} ${op} :afterId`);
+    return;
+  }
+  const column = `${qb.alias}.${order.field.property}`;
+  if (position.value === null) {
+    qb.andWhere(
+      new Brackets((w) => {
+        if (asc) w.where(`${column} IS NOT NULL`).orWhere(`(${column} IS NULL AND ${id} > :afterId)`);
+        else w.where(`${column} IS NULL AND ${id} < :afterId`);
+      }),
+    );
+    return;
+  }
+  qb.setParameter('afterValue', order.field.kind === 'time' ? new Date(position.value) : position.value);
+  qb.andWhere(
+    new Brackets((w) => {
+      w.where(`${column} ${op} :afterValue`).orWhere(`(${column} = :afterValue AND ${id} ${op} :afterId)`);
+      if (!asc) w.orWhere(`${column} IS NULL`);
+    }),
+  );
+}
+
+/** One page of a top-level list: the rows of `qb` (filters applied) after the cursor. */
+export async function findPage<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, request: PageRequest): Promise<Connection<E>> {
+  const all = qb.clone();
+  const page = qb.clone();
+  if (request.position) applyAfter(page, request.order, request.position);
+  if (request.order.field) page.orderBy(`${page.alias}.${request.order.field.property}`, request.order.direction);
+  page.addOrderBy(`${page.alias}.id`, request.order.direction).limit(request.first + 1);
+  const rows = await page.getMany();
+  return new Connection(rows, request, () => all.getCount());
+}
+
+/** Narrows a per-parent query by the list's filter. */
+export type ApplyFilter<E extends ObjectLiteral, F> = (qb: SelectQueryBuilder<E>, filter: F) => void;
+
+export interface PerParentList<E extends ObjectLiteral, F> {
+  dataSource: DataSource;
+  entity: EntityTarget<E>;
+  /** The property holding the parent's id (e.g. courseId). */
+  parentProperty: keyof E & string;
+  applyFilter?: ApplyFilter<E, F>;
+}
+
+export interface ParentPageKey<F> {
+  parentId: string;
+  request: PageRequest;
+  filter: F;
+}
+
+export interface ParentCountKey<F> {
+  parentId: string;
+  filter: F;
+}
+
+const keyOf = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+
+/** What a batched key asks for apart from its parent: keys of one shape share a statement. */
+const shapeOf = <K extends { parentId: string }>(key: K) => keyOf({ ...key, parentId: null });
+const slotOf = (shape: string, parentId: string) => `${shape}#${parentId}`;
+
+function byShape<K extends { parentId: string }>(keys: readonly K[]): Map<string, { sample: K; parentIds: string[] }> {
+  const groups = new Map<string, { sample: K; parentIds: string[] }>();
+  for (const key of keys) {
+    const shape = shapeOf(key);
+    const group = groups.get(shape) ?? { sample: key, parentIds: [] };
+    if (!group.parentIds.includes(key.parentId)) group.parentIds.push(key.parentId);
+    groups.set(shape, group);
+  }
+  return groups;
+}
+
+function parentQuery<E extends ObjectLiteral, F>(list: PerParentList<E, F>, parentIds: string[], filter: F): SelectQueryBuilder<E> {
+  const qb = list.dataSource
+    .createQueryBuilder(list.entity, 'n')
+    .where(`n.${list.parentProperty} IN (:...parentIds)`, { parentIds: idParams(parentIds) });
+  list.applyFilter?.(qb, filter);
+  return qb;
+}
+
+/** How many rows each parent has (with the filter): one GROUP BY statement per batch. */
+export function perParentCountLoader<E extends ObjectLiteral, F>(list: PerParentList<E, F>): DataLoader<ParentCountKey<F>, number, string> {
+  return new DataLoader<ParentCountKey<F>, number, string>(
+    async (keys) => {
+      const counts = new Map<string, number>();
+      const column = columnName(list.dataSource.getMetadata(list.entity), list.parentProperty);
+      for (const [shape, { sample, parentIds }] of byShape(keys)) {
+        const rows: Array<{ parent: unknown; total: unknown }> = await parentQuery(list, parentIds, sample.filter)
+          .select(`n.${column}`, 'parent')
+          .addSelect('COUNT(*)', 'total')
+          .groupBy(`n.${column}`)
+          .getRawMany();
+        for (const row of rows) counts.set(slotOf(shape, String(row.parent)), Number(row.total));
+      }
+      return keys.map((key) => counts.get(slotOf(shapeOf(key), key.parentId)) ?? 0);
+    },
+    { cacheKeyFn: keyOf },
+  );
+}
+
+/**
+ * A page per parent, every parent of a batch in one statement. Raw SQL around the query
+ * builder's own query because TypeORM cannot select from a derived table into entities:
+ * the window function numbers each parent's rows in list order, the outer query keeps
+ * the first `first + 1` of each, and the rows are hydrated through the entity's columns.
+ */
+export function perParentPageLoader<E extends ObjectLiteral, F>(
+  list: PerParentList<E, F>,
+  counts: DataLoader<ParentCountKey<F>, number, string>,
+  onRows?: (rows: E[]) => void,
+): DataLoader<ParentPageKey<F>, Connection<E>, string> {
+  const metadata = list.dataSource.getMetadata(list.entity);
+  const driver = list.dataSource.driver;
+  const sql = (property: string) => `${driver.escape('n')}.${driver.escape(columnName(metadata, property))}`;
+  return new DataLoader<ParentPageKey<F>, Connection<E>, string>(
+    async (keys) => {
+      const rowsByParent = new Map<string, E[]>();
+      for (const [shape, { sample, parentIds }] of byShape(keys)) {
+        const { request } = sample;
+        const qb = parentQuery(list, parentIds, sample.filter);
+        if (request.position) applyAfter(qb, request.order, request.position);
+        const direction = request.order.direction;
+        const orderBy = [...(request.order.field ? [`${sql(request.order.field.property)} ${direction}`] : []), `${sql('id')} ${direction}`];
+        qb.addSelect(`ROW_NUMBER() OVER (PARTITION BY ${sql(list.parentProperty)} ORDER BY ${orderBy.join(', ')})`, 'row_num');
+        const [inner, parameters] = qb.getQueryAndParameters();
+        const raw: ObjectLiteral[] = await list.dataSource.query(
+          `SELECT * FROM (${inner}) ranked WHERE ranked.row_num <= ${request.first + 1} ORDER BY ranked.row_num`,
+          parameters,
+        );
+        const rows = raw.map((r) => hydrate<E>(list.dataSource, metadata, r));
+        onRows?.(rows);
+        for (const row of rows) {
+          const slot = slotOf(shape, String(row[list.parentProperty]));
+          const siblings = rowsByParent.get(slot);
+          if (siblings) siblings.push(row);
+          else rowsByParent.set(slot, [row]);
+        }
+      }
+      return keys.map(
+        (key) =>
+          new Connection(rowsByParent.get(slotOf(shapeOf(key), key.parentId)) ?? [], key.request, () =>
+            counts.load({ parentId: key.parentId, filter: key.filter }),
+          ),
+      );
+    },
+    { cacheKeyFn: keyOf },
+  );
+}
+
+function columnName(metadata: EntityMetadata, property: string): string {
+  const column = metadata.findColumnWithPropertyName(property);
+  if (!column) throw new Error(`${metadata.name} has no column for ${property}`);
+  return column.databaseName;
+}
+
+/** An entity from a raw row selected by a query builder with alias `n` (columns as n_<column>). */
+function hydrate<E>(dataSource: DataSource, metadata: EntityMetadata, raw: ObjectLiteral): E {
+  const entity = metadata.create() as ObjectLiteral;
+  for (const column of metadata.columns) {
+    column.setEntityValue(entity, dataSource.driver.prepareHydratedValue(raw[`n_${column.databaseName}`], column));
+  }
+  return entity as E;
+}
+
+export enum OrderDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+
+registerEnumType(OrderDirection, {
+  name: 'OrderDirection',
+  description: 'Which way a list runs. Items without a value for the sort field count as lowest: first when ascending, last when descending.',
+  valuesConfig: {
+    ASC: { description: 'Smallest (or earliest) first.' },
+    DESC: { description: 'Largest (or latest) first.' },
+  },
+});

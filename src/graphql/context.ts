@@ -1,0 +1,82 @@
+// The per-request GraphQL context: the DataSource, who is asking, and a fresh set of
+// DataLoaders. Loaders cache what they load, so they must never outlive a request —
+// one request's answers must not leak into another's.
+import DataLoader from 'dataloader';
+import type { DataSource, ObjectLiteral } from 'typeorm';
+import { EntityTarget, In } from 'typeorm';
+import { idParams } from './arguments';
+
+/** Who is asking. Until tokens are checked (a later issue) every caller is an admin. */
+export type Role = 'admin' | 'reader';
+
+/**
+ * The loaders of one request. A domain's `*.loaders.ts` exports a factory; `of(factory)`
+ * builds that domain's loaders on first use in this request and returns the same set
+ * afterwards, so the context needs no central list of domains.
+ */
+export class LoaderSet {
+  private readonly built = new Map<LoaderFactory<unknown>, unknown>();
+
+  constructor(readonly dataSource: DataSource) {}
+
+  of<T>(factory: LoaderFactory<T>): T {
+    if (!this.built.has(factory)) this.built.set(factory, factory(this.dataSource, this));
+    return this.built.get(factory) as T;
+  }
+}
+
+export type LoaderFactory<T> = (dataSource: DataSource, loaders: LoaderSet) => T;
+
+export function createLoaders(dataSource: DataSource): LoaderSet {
+  return new LoaderSet(dataSource);
+}
+
+export interface GraphQLContext {
+  dataSource: DataSource;
+  role: Role;
+  loaders: LoaderSet;
+}
+
+export function createContext(dataSource: DataSource, role: Role = 'admin'): GraphQLContext {
+  return { dataSource, role, loaders: createLoaders(dataSource) };
+}
+
+/** Rows by primary key, one `WHERE id IN (...)` per batch; unknown ids give null. */
+export function byIdLoader<E extends ObjectLiteral & { id: string }>(
+  dataSource: DataSource,
+  entity: EntityTarget<E>,
+): DataLoader<string, E | null> {
+  return new DataLoader<string, E | null>(async (ids) => {
+    const rows = await dataSource.getRepository(entity).findBy({ id: In(idParams(ids)) } as never);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+/** Every row of `entity` whose `parentProperty` is one of the batched parent ids, in `orderBy` order. */
+export function childrenLoader<E extends ObjectLiteral>(
+  dataSource: DataSource,
+  entity: EntityTarget<E>,
+  parentProperty: keyof E & string,
+  orderBy: Array<keyof E & string>,
+): DataLoader<string, E[]> {
+  return new DataLoader<string, E[]>(async (parentIds) => {
+    const qb = dataSource
+      .createQueryBuilder(entity, 'c')
+      .where(`c.${parentProperty} IN (:...parentIds)`, { parentIds: idParams(parentIds) });
+    for (const property of orderBy) qb.addOrderBy(`c.${property}`, 'ASC');
+    const grouped = new Map<string, E[]>();
+    for (const row of await qb.getMany()) {
+      const parent = String(row[parentProperty]);
+      const siblings = grouped.get(parent);
+      if (siblings) siblings.push(row);
+      else grouped.set(parent, [row]);
+    }
+    return parentIds.map((id) => grouped.get(id) ?? []);
+  });
+}
+
+/** Puts rows already fetched into a by-id loader so a later lookup costs no statement. */
+export function prime<E extends { id: string }>(loader: DataLoader<string, E | null>, rows: readonly E[]): void {
+  for (const row of rows) loader.prime(row.id, row);
+}
