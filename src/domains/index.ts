@@ -3,6 +3,7 @@ import { ProjectorRegistry } from '../ingest/projector';
 import { conversationsModule } from './conversations';
 import { coursesModule } from './courses';
 import type { DomainModule } from './domain-module';
+import { eventLogModule } from './event-log';
 import { resourceLinksModule } from './resource-links';
 import { submissionsModule } from './submissions';
 
@@ -11,6 +12,7 @@ export const domainModules: readonly DomainModule[] = [
   resourceLinksModule,
   submissionsModule,
   conversationsModule,
+  eventLogModule,
 ];
 
 /** Tables that projections own: dropped and refilled by replay. */

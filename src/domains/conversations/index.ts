@@ -1,4 +1,6 @@
 import type { DomainModule } from '../domain-module';
+import { ConversationMessageResolver } from './conversation-message.resolver';
+import { ConversationResolver } from './conversation.resolver';
 import { ConversationMessage } from './conversation-message.entity';
 import { ConversationParticipant } from './conversation-participant.entity';
 import { Conversation } from './conversation.entity';
@@ -8,4 +10,5 @@ export const conversationsModule: DomainModule = {
   name: 'conversations',
   entities: [Conversation, ConversationMessage, ConversationParticipant],
   projectors: [conversationProjector, conversationMessageProjector],
+  resolvers: [ConversationResolver, ConversationMessageResolver],
 };

@@ -1,4 +1,5 @@
 import type { DomainModule } from '../domain-module';
+import { CourseResolver } from './course.resolver';
 import { Course } from './course.entity';
 import { courseContextProjector } from './course.projector';
 
@@ -6,4 +7,5 @@ export const coursesModule: DomainModule = {
   name: 'courses',
   entities: [Course],
   contextProjectors: [courseContextProjector],
+  resolvers: [CourseResolver],
 };

@@ -1,4 +1,6 @@
 import type { DomainModule } from '../domain-module';
+import { CourseResourceLinksResolver } from './course-resource-links.resolver';
+import { ResourceLinkResolver } from './resource-link.resolver';
 import { ResourceLink } from './resource-link.entity';
 import { resourceLinkProjector } from './resource-link.projector';
 
@@ -6,4 +8,5 @@ export const resourceLinksModule: DomainModule = {
   name: 'resource-links',
   entities: [ResourceLink],
   projectors: [resourceLinkProjector],
+  resolvers: [ResourceLinkResolver, CourseResourceLinksResolver],
 };

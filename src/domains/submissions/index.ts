@@ -1,4 +1,7 @@
 import type { DomainModule } from '../domain-module';
+import { CourseSubmissionsResolver } from './course-submissions.resolver';
+import { SubmissionCommentResolver } from './submission-comment.resolver';
+import { SubmissionResolver } from './submission.resolver';
 import { SubmissionComment } from './submission-comment.entity';
 import { submissionCommentProjector } from './submission-comment.projector';
 import { SubmissionVersion } from './submission-version.entity';
@@ -9,4 +12,5 @@ export const submissionsModule: DomainModule = {
   name: 'submissions',
   entities: [Submission, SubmissionVersion, SubmissionComment],
   projectors: [submissionProjector, submissionCommentProjector],
+  resolvers: [SubmissionResolver, SubmissionCommentResolver, CourseSubmissionsResolver],
 };

@@ -1,0 +1,37 @@
+// Arguments of the conversations list.
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { SelectQueryBuilder } from 'typeorm';
+import { optionalIdArgument } from '../../graphql/arguments';
+import { PageArgs } from '../../graphql/connection';
+import { Conversation } from './conversation.entity';
+
+@InputType('ConversationFilter', { description: 'Narrows the list of conversations; every condition given must hold.' })
+export class ConversationFilter {
+  @Field(() => ID, { nullable: true, description: 'Only conversations this user started or wrote a message in (global id).' })
+  participantId?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only conversations updated at or after this instant.' })
+  updatedSince?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only conversations updated before this instant.' })
+  updatedBefore?: Date | null;
+}
+
+@ArgsType()
+export class ConversationsArgs extends PageArgs {
+  @Field(() => ConversationFilter, { nullable: true, description: 'Which conversations to list; all when omitted.' })
+  filter?: ConversationFilter | null;
+}
+
+export function applyConversationFilter(qb: SelectQueryBuilder<Conversation>, filter: ConversationFilter | null | undefined): void {
+  const a = qb.alias;
+  const participantId = optionalIdArgument(filter?.participantId, 'filter.participantId');
+  if (participantId) {
+    // Served by idx_conversation_participants_user (user_id, conversation_id).
+    qb.andWhere(`${a}.id IN (SELECT p.conversation_id FROM conversation_participants p WHERE p.user_id = :cParticipant)`, {
+      cParticipant: BigInt(participantId),
+    });
+  }
+  if (filter?.updatedSince) qb.andWhere(`${a}.updatedAt >= :cUpdatedSince`, { cUpdatedSince: filter.updatedSince });
+  if (filter?.updatedBefore) qb.andWhere(`${a}.updatedAt < :cUpdatedBefore`, { cUpdatedBefore: filter.updatedBefore });
+}

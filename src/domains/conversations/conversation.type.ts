@@ -1,0 +1,23 @@
+// The Conversation type of the API: a Canvas inbox conversation, from conversation_*
+// events and the messages posted in it.
+import { Field, ID, ObjectType } from 'type-graphql';
+
+@ObjectType('Conversation', {
+  description:
+    'A Canvas inbox conversation, from conversation_created / conversation_forwarded events and the ' +
+    'conversation_message_created events of its messages. A message can make it known before its creation event.',
+  simpleResolvers: true,
+})
+export class ConversationType {
+  @Field(() => ID, { description: 'Global Canvas id of the conversation (body.conversation_id, widened to global).' })
+  id: string;
+
+  @Field(() => ID, { nullable: true, description: 'Global id of the user who started it (metadata.user_id of conversation_created).' })
+  startedById: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When it was started (event time of conversation_created).' })
+  createdAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'The latest body.updated_at seen in its conversation events.' })
+  updatedAt: Date | null;
+}

@@ -1,0 +1,133 @@
+// Arguments of the submission lists: the filter, the order, and how both become SQL.
+import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
+import { SelectQueryBuilder } from 'typeorm';
+import { optionalIdArgument } from '../../graphql/arguments';
+import { ListOrder, OrderDirection, PageArgs, SortField } from '../../graphql/connection';
+import { BadInputError } from '../../errors';
+import { Submission } from './submission.entity';
+
+export enum SubmissionOrderField {
+  ID = 'ID',
+  SUBMITTED_AT = 'SUBMITTED_AT',
+  UPDATED_AT = 'UPDATED_AT',
+  SCORE = 'SCORE',
+}
+
+registerEnumType(SubmissionOrderField, {
+  name: 'SubmissionOrderField',
+  description: 'What a list of submissions can be sorted by. Ties are broken by id, in the same direction.',
+  valuesConfig: {
+    ID: { description: 'Submission id (numeric).' },
+    SUBMITTED_AT: { description: 'When the student submitted; never-submitted ones count as earliest.' },
+    UPDATED_AT: { description: 'When Canvas last changed the submission; unknown counts as earliest.' },
+    SCORE: { description: 'Points awarded; ungraded ones count as lowest.' },
+  },
+});
+
+@InputType('SubmissionFilter', { description: 'Narrows a list of submissions; every condition given must hold.' })
+export class SubmissionFilter {
+  @Field(() => ID, { nullable: true, description: 'Only submissions made in this course (global id).' })
+  courseId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only submissions to this assignment (global id).' })
+  assignmentId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only submissions of this student (global id).' })
+  userId?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only submissions in one of these workflow states (e.g. submitted, graded).' })
+  workflowStates?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only submissions whose late flag is this value (unknown matches neither).' })
+  late?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only submissions whose missing flag is this value (unknown matches neither).' })
+  missing?: boolean | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only submissions submitted at or after this instant.' })
+  submittedSince?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only submissions submitted before this instant.' })
+  submittedBefore?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only submissions Canvas changed at or after this instant (updatedAt).' })
+  updatedSince?: Date | null;
+}
+
+@InputType('SubmissionOrder', { description: 'The order of a list of submissions.' })
+export class SubmissionOrder {
+  @Field(() => SubmissionOrderField, { description: 'What to sort by.' })
+  field: SubmissionOrderField;
+
+  @Field(() => OrderDirection, { description: 'Ascending or descending.' })
+  direction: OrderDirection;
+}
+
+@ArgsType()
+export class SubmissionsArgs extends PageArgs {
+  @Field(() => SubmissionFilter, { nullable: true, description: 'Which submissions to list; all when omitted.' })
+  filter?: SubmissionFilter | null;
+
+  @Field(() => SubmissionOrder, { nullable: true, description: 'Sort order; ascending id when omitted.' })
+  orderBy?: SubmissionOrder | null;
+}
+
+/** A filter with its ids checked: the form loaders and queries use (and batch keys compare). */
+export interface CheckedSubmissionFilter {
+  courseId?: string;
+  assignmentId?: string;
+  userId?: string;
+  workflowStates?: string[];
+  late?: boolean;
+  missing?: boolean;
+  submittedSince?: Date;
+  submittedBefore?: Date;
+  updatedSince?: Date;
+}
+
+export function checkSubmissionFilter(filter: SubmissionFilter | null | undefined): CheckedSubmissionFilter {
+  if (!filter) return {};
+  if (filter.workflowStates && filter.workflowStates.length > 100) {
+    throw new BadInputError(`may hold at most 100 states, got ${filter.workflowStates.length}`, 'filter.workflowStates');
+  }
+  const checked: CheckedSubmissionFilter = {
+    courseId: optionalIdArgument(filter.courseId, 'filter.courseId'),
+    assignmentId: optionalIdArgument(filter.assignmentId, 'filter.assignmentId'),
+    userId: optionalIdArgument(filter.userId, 'filter.userId'),
+    workflowStates: filter.workflowStates ? [...new Set(filter.workflowStates)].sort() : undefined,
+    late: filter.late ?? undefined,
+    missing: filter.missing ?? undefined,
+    submittedSince: filter.submittedSince ?? undefined,
+    submittedBefore: filter.submittedBefore ?? undefined,
+    updatedSince: filter.updatedSince ?? undefined,
+  };
+  return Object.fromEntries(Object.entries(checked).filter(([, v]) => v !== undefined));
+}
+
+export function applySubmissionFilter(qb: SelectQueryBuilder<Submission>, f: CheckedSubmissionFilter): void {
+  const a = qb.alias;
+  if (f.courseId) qb.andWhere(`${a}.courseId = :sCourseId`, { sCourseId: BigInt(f.courseId) });
+  if (f.assignmentId) qb.andWhere(`${a}.assignmentId = :sAssignmentId`, { sAssignmentId: BigInt(f.assignmentId) });
+  if (f.userId) qb.andWhere(`${a}.userId = :sUserId`, { sUserId: BigInt(f.userId) });
+  if (f.workflowStates) {
+    qb.andWhere(f.workflowStates.length ? `${a}.workflowState IN (:...sStates)` : '1 = 0', { sStates: f.workflowStates });
+  }
+  if (f.late !== undefined) qb.andWhere(`${a}.late = :sLate`, { sLate: f.late });
+  if (f.missing !== undefined) qb.andWhere(`${a}.missing = :sMissing`, { sMissing: f.missing });
+  if (f.submittedSince) qb.andWhere(`${a}.submittedAt >= :sSubmittedSince`, { sSubmittedSince: f.submittedSince });
+  if (f.submittedBefore) qb.andWhere(`${a}.submittedAt < :sSubmittedBefore`, { sSubmittedBefore: f.submittedBefore });
+  if (f.updatedSince) qb.andWhere(`${a}.updatedAt >= :sUpdatedSince`, { sUpdatedSince: f.updatedSince });
+}
+
+const SORT_FIELDS: Record<SubmissionOrderField, SortField | null> = {
+  ID: null,
+  SUBMITTED_AT: { property: 'submittedAt', kind: 'time' },
+  UPDATED_AT: { property: 'updatedAt', kind: 'time' },
+  SCORE: { property: 'score', kind: 'number' },
+};
+
+export function submissionOrder(order: SubmissionOrder | null | undefined): ListOrder {
+  const field = order?.field ?? SubmissionOrderField.ID;
+  const direction = order?.direction ?? OrderDirection.ASC;
+  return { scope: `submissions:${field}:${direction}`, field: SORT_FIELDS[field], direction };
+}
