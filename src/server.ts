@@ -43,6 +43,7 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
   const eventLog = new EventLog(dataSource, buildProjectorRegistry());
   app.use('/events', eventsRouter({ eventLog, verifier: deps.verifier ?? null, bodyLimit: config.INGEST_BODY_LIMIT, logger }));
   app.use('/graphql', ideRouter());
+  app.use('/graphql', await (await import('./graphql')).graphqlRouter({ config, dataSource, logger }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,0 +1,26 @@
+// Builds the executable GraphQL schema from the domains' resolvers, and prints it in the
+// stable, sorted form committed as schema.graphql (a test fails when the two drift).
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { domainModules } from '../domains';
+import { DateTimeScalar } from './scalars';
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The schema; built once per process (type-graphql's metadata is global anyway). */
+export function graphqlSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: domainModules.flatMap((m) => m.resolvers ?? []) as unknown as [Function, ...Function[]], // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // Arguments are checked where they are used (ids, page sizes); no class-validator.
+    validate: false,
+  });
+  return built;
+}
+
+const HEADER = '# The GraphQL API of this service. Emitted by `npm run schema` from the code: do not edit by hand.\n\n';
+
+/** schema.graphql's text: sorted by name so it only changes when the API does. */
+export function printSchemaText(schema: GraphQLSchema): string {
+  return `${HEADER}${printSchema(lexicographicSortSchema(schema))}\n`;
+}
