@@ -57,6 +57,16 @@ export const integer = z.unknown().transform((value, ctx): number => {
 });
 
 /**
+ * Text bound for a TEXT column. MySQL's holds 65,535 bytes of UTF-8: a longer value made
+ * the insert fail, the whole request answer 503 and Canvas retry it in vain. Canvas cuts
+ * bodies at 8192 characters (≤ 32 KB), so a longer one keeps its event as INVALID instead.
+ */
+export const TEXT_MAX_BYTES = 65_535;
+export const text = z.string().refine((value) => Buffer.byteLength(value, 'utf8') <= TEXT_MAX_BYTES, {
+  message: `is longer than ${TEXT_MAX_BYTES} bytes of UTF-8`,
+});
+
+/**
  * Fields Canvas may send as null, leave out, or fill: `undefined` (absent) and `null`
  * (explicitly empty) stay distinct so merges can tell "unknown" from "cleared".
  */
@@ -78,7 +88,7 @@ export const canvasMetadata = z.looseObject({
   context_id: optionalNullable(canvasId),
   context_type: optionalNullable(z.string()),
   context_account_id: optionalNullable(canvasId),
-  context_sis_source_id: optionalNullable(z.string()),
+  context_sis_source_id: optionalNullable(z.string().max(255)), // courses.sis_source_id is VARCHAR(255)
   user_id: optionalNullable(canvasId),
   user_login: optionalNullable(z.string()),
   user_sis_id: optionalNullable(z.string()),

@@ -2,7 +2,7 @@
 // and the course it is placed in when its context is a Course.
 import { z } from 'zod';
 import { findForUpdate, writeRow } from '../../db/rows';
-import { canvasId, optionalNullable } from '../../ingest/fields';
+import { canvasId, optionalNullable, text } from '../../ingest/fields';
 import { globalId, isNewer, Projector, stateVersion } from '../../ingest/projector';
 import { earlier, later } from '../../ingest/time';
 import { touchCourse } from '../courses/course.projector';
@@ -15,7 +15,7 @@ const body = z.looseObject({
   context_id: canvasId,
   context_type: z.string().min(1).max(32),
   context_external_tool_id: optionalNullable(canvasId),
-  url: optionalNullable(z.string()),
+  url: optionalNullable(text),
   workflow_state: optionalNullable(z.string().max(32)),
 });
 

@@ -3,7 +3,7 @@
 // its submission creates the submission with what is known (its id and course).
 import { z } from 'zod';
 import { findForUpdate, writeRow } from '../../db/rows';
-import { canvasId, instant, optionalNullable } from '../../ingest/fields';
+import { canvasId, instant, optionalNullable, text } from '../../ingest/fields';
 import { globalId, isNewer, Projector, stateVersion } from '../../ingest/projector';
 import { SubmissionComment } from './submission-comment.entity';
 import { courseOf, ensureSubmission } from './submission.projector';
@@ -12,7 +12,7 @@ const body = z.looseObject({
   submission_comment_id: canvasId,
   submission_id: canvasId,
   user_id: optionalNullable(canvasId),
-  body: optionalNullable(z.string()),
+  body: optionalNullable(text),
   created_at: optionalNullable(instant),
   attachment_ids: optionalNullable(z.array(canvasId)),
 });

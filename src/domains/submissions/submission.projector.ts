@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { EntityManager } from 'typeorm';
 import { findForUpdate, insertReturningId, writeRow } from '../../db/rows';
-import { canvasId, decimal, instant, integer, optionalNullable } from '../../ingest/fields';
+import { canvasId, decimal, instant, integer, optionalNullable, text } from '../../ingest/fields';
 import { globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../ingest/projector';
 import { Submission } from './submission.entity';
 import { SubmissionVersion } from './submission-version.entity';
@@ -14,7 +14,7 @@ const body = z.looseObject({
   assignment_id: optionalNullable(canvasId),
   user_id: optionalNullable(canvasId),
   attempt: optionalNullable(integer),
-  body: optionalNullable(z.string()),
+  body: optionalNullable(text),
   grade: optionalNullable(z.string().max(255)),
   score: optionalNullable(decimal),
   late: optionalNullable(z.boolean()),
@@ -23,7 +23,7 @@ const body = z.looseObject({
   lti_assignment_id: optionalNullable(z.string().max(255)),
   lti_user_id: optionalNullable(z.string().max(255)),
   submission_type: optionalNullable(z.string().max(64)),
-  url: optionalNullable(z.string()),
+  url: optionalNullable(text),
   workflow_state: optionalNullable(z.string().max(32)),
   submitted_at: optionalNullable(instant),
   graded_at: optionalNullable(instant),
