@@ -3,5 +3,6 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { ReplayProgress1763800000001 } from './1763800000001-replay-progress';
 import { CourseFactVersions1763800000002 } from './1763800000002-course-fact-versions';
+import { GraphqlListIndexes1763900000000 } from './1763900000000-graphql-list-indexes';
 
-export const migrations = [InitialSchema1763800000000, ReplayProgress1763800000001, CourseFactVersions1763800000002];
+export const migrations = [InitialSchema1763800000000, ReplayProgress1763800000001, CourseFactVersions1763800000002, GraphqlListIndexes1763900000000];
