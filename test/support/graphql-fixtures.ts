@@ -37,12 +37,13 @@ export interface SubmissionSpec {
   missing?: boolean | null;
   workflowState?: string;
   submittedAt?: string | null;
-  updatedAt?: string;
+  /** null: no body.updated_at at all (the clock is then the event time). */
+  updatedAt?: string | null;
   eventTime?: string;
 }
 
 export function submissionEvent(spec: SubmissionSpec): CanvasEvent {
-  const updatedAt = spec.updatedAt ?? '2024-01-10T10:00:00.000Z';
+  const updatedAt = spec.updatedAt === null ? undefined : (spec.updatedAt ?? '2024-01-10T10:00:00.000Z');
   const body: Record<string, unknown> = { submission_id: spec.id, updated_at: updatedAt };
   for (const [key, field] of [
     ['assignment_id', 'assignmentId'], ['user_id', 'userId'], ['score', 'score'], ['grade', 'grade'], ['late', 'late'],
@@ -51,7 +52,7 @@ export function submissionEvent(spec: SubmissionSpec): CanvasEvent {
     if (spec[field] !== undefined) body[key] = spec[field];
   }
   const event = withBody(fixture(spec.name ?? 'submission_updated'), body);
-  return withMetadata(inCourse(event, spec.courseId), { event_time: spec.eventTime ?? updatedAt });
+  return withMetadata(inCourse(event, spec.courseId), { event_time: spec.eventTime ?? updatedAt ?? '2024-01-10T10:00:00.000Z' });
 }
 
 export interface CommentSpec {
