@@ -108,30 +108,35 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
     });
   });
 
-  it.each(['submission_created', 'submission_updated'] as const)('records %s in the submission history', async (name) => {
-    const e = f(name);
-    const b = e.body;
-    const versions = await db().dataSource.getRepository(SubmissionVersion).findBy({ submissionId: String(b.submission_id) });
-    expect(versions).toEqual([
-      {
-        id: expect.any(String),
-        submissionId: b.submission_id,
-        eventId: eventIds.get(name),
-        eventName: name,
-        eventTime: at(e.metadata.event_time),
-        clock: at(b.updated_at),
-        attempt: b.attempt,
-        grade: b.grade,
-        score: b.score,
-        workflowState: b.workflow_state,
-        late: b.late,
-        missing: b.missing,
-        submittedAt: at(b.submitted_at),
-        gradedAt: at(b.graded_at),
-        updatedAt: at(b.updated_at),
-      },
-    ]);
-  });
+  it.each(['submission_created', 'submission_updated'] as const)(
+    'records %s in the submission history',
+    async (name) => {
+      const e = f(name);
+      const b = e.body;
+      const versions = await db()
+        .dataSource.getRepository(SubmissionVersion)
+        .findBy({ submissionId: String(b.submission_id) });
+      expect(versions).toEqual([
+        {
+          id: expect.any(String),
+          submissionId: b.submission_id,
+          eventId: eventIds.get(name),
+          eventName: name,
+          eventTime: at(e.metadata.event_time),
+          clock: at(b.updated_at),
+          attempt: b.attempt,
+          grade: b.grade,
+          score: b.score,
+          workflowState: b.workflow_state,
+          late: b.late,
+          missing: b.missing,
+          submittedAt: at(b.submitted_at),
+          gradedAt: at(b.graded_at),
+          updatedAt: at(b.updated_at),
+        },
+      ]);
+    },
+  );
 
   it('projects submission_comment_created with its local body ids widened to global ids', async () => {
     const e = f('submission_comment_created');
@@ -154,7 +159,13 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
   it('creates the submission a comment names, in the comment’s course, knowing nothing else yet', async () => {
     const e = f('submission_comment_created');
     const submission = await rowOrFail(db(), Submission, { id: widen(e.body.submission_id, e) });
-    expect(submission).toMatchObject({ courseId: e.metadata.context_id, assignmentId: null, userId: null, updatedAt: null, stateVersion: null });
+    expect(submission).toMatchObject({
+      courseId: e.metadata.context_id,
+      assignmentId: null,
+      userId: null,
+      updatedAt: null,
+      stateVersion: null,
+    });
     expect(await db().dataSource.getRepository(SubmissionVersion).countBy({ submissionId: submission.id })).toBe(0);
   });
 
@@ -258,8 +269,12 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
 
   it('projects nothing under a local id when the global one is known', async () => {
     const local = (e: CanvasEvent, field: string) => String(e.body[field]);
-    expect(await row(db(), SubmissionComment, { id: local(f('submission_comment_created'), 'submission_comment_id') })).toBeNull();
-    expect(await row(db(), ConversationMessage, { id: local(f('conversation_message_created'), 'message_id') })).toBeNull();
+    expect(
+      await row(db(), SubmissionComment, { id: local(f('submission_comment_created'), 'submission_comment_id') }),
+    ).toBeNull();
+    expect(
+      await row(db(), ConversationMessage, { id: local(f('conversation_message_created'), 'message_id') }),
+    ).toBeNull();
     expect(await row(db(), Conversation, { id: local(f('conversation_created'), 'conversation_id') })).toBeNull();
   });
 });

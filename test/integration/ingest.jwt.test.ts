@@ -20,7 +20,11 @@ async function makeKey(kid: string): Promise<Key> {
 }
 
 async function writeJwks(path: string, keys: Key[]): Promise<void> {
-  const jwks = { keys: await Promise.all(keys.map(async (k) => ({ ...(await exportJWK(k.publicKey)), kid: k.kid, alg: 'RS256', use: 'sig' }))) };
+  const jwks = {
+    keys: await Promise.all(
+      keys.map(async (k) => ({ ...(await exportJWK(k.publicKey)), kid: k.kid, alg: 'RS256', use: 'sig' })),
+    ),
+  };
   writeFileSync(path, JSON.stringify(jwks));
 }
 
@@ -79,7 +83,9 @@ describeEachDatabase('signed payloads', (db) => {
     expect(res.body).toMatchObject({ status: 'stored', name: 'submission_updated' });
     const stored = await storedEvent(db(), res.body.id);
     expect(JSON.parse(stored.payload)).toMatchObject({ ...event, iss: ISSUER });
-    expect(await row(db(), Submission, { id: String(event.body.submission_id) })).toMatchObject({ grade: event.body.grade });
+    expect(await row(db(), Submission, { id: String(event.body.submission_id) })).toMatchObject({
+      grade: event.body.grade,
+    });
   });
 
   it('accepts a good token sent raw with Content-Type application/json', async () => {
@@ -97,7 +103,10 @@ describeEachDatabase('signed payloads', (db) => {
     expect(res.status).toBe(200);
     expect(res.body.errors).toBe(true);
     expect(res.body.items[0]).toMatchObject({ status: 'stored' });
-    expect(res.body.items[1]).toMatchObject({ status: 'rejected', reason: '[1].jwt.exp: the signed payload has expired' });
+    expect(res.body.items[1]).toMatchObject({
+      status: 'rejected',
+      reason: '[1].jwt.exp: the signed payload has expired',
+    });
   });
 
   it('takes the same event signed twice (another iat) as a duplicate', async () => {
@@ -161,6 +170,8 @@ describeEachDatabase('signed payloads', (db) => {
     const token = await sign(submissionEvent(), canvasKey);
     const res = await postEvents(unsigned, token, 'application/jwt');
     expect(res.status).toBe(401);
-    expect((await rejectedEvent(db(), res.body.error.rejectedId)).reason).toBe('jwt: a signed payload was sent but CANVAS_JWKS is not configured');
+    expect((await rejectedEvent(db(), res.body.error.rejectedId)).reason).toBe(
+      'jwt: a signed payload was sent but CANVAS_JWKS is not configured',
+    );
   });
 });

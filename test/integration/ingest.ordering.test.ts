@@ -13,8 +13,21 @@ import { SubmissionVersion } from '../../src/domains/submissions/submission-vers
 import { EventRecord } from '../../src/ingest/event.entity';
 import { describeEachDatabase } from '../support/databases';
 import {
-  commentEvent, conversationEvent, courseContext, fixture, freshLocalId, globalIdOf, isoWithOffset, messageEvent,
-  ndjson, permutations, plusMs, rootAccountOf, submissionEvent, withBody, withMetadata,
+  commentEvent,
+  conversationEvent,
+  courseContext,
+  fixture,
+  freshLocalId,
+  globalIdOf,
+  isoWithOffset,
+  messageEvent,
+  ndjson,
+  permutations,
+  plusMs,
+  rootAccountOf,
+  submissionEvent,
+  withBody,
+  withMetadata,
 } from '../support/builders';
 import { appendEvents, ingestApp, postEvents, rowOrFail, storedEvent } from '../support/ingest-app';
 import { clearEverything, projectionSnapshot } from '../support/arrival-order';
@@ -39,7 +52,11 @@ describeEachDatabase('duplicate deliveries', (db) => {
     expect(second.body).toMatchObject({ status: 'duplicate', id: first.body.id });
     const stored = await storedEvent(db(), first.body.id);
     expect(await countEvents(stored.contentHash)).toBe(1);
-    expect(await db().dataSource.getRepository(SubmissionVersion).countBy({ submissionId: String(event.body.submission_id) })).toBe(1);
+    expect(
+      await db()
+        .dataSource.getRepository(SubmissionVersion)
+        .countBy({ submissionId: String(event.body.submission_id) }),
+    ).toBe(1);
   });
 
   it('takes the same event with its keys reordered and other whitespace as a duplicate', async () => {
@@ -84,10 +101,17 @@ describeEachDatabase('duplicate deliveries', (db) => {
 describeEachDatabase('ids and times as Canvas sends them', (db) => {
   it('keeps ids above 2^53, up to the largest 64-bit id, exact in every projection column', async () => {
     const ids = { submission: '9223372036854775807', assignment: '9007199254740993', user: '21070000000014013' };
-    const event = submissionEvent({ submissionId: ids.submission, body: { assignment_id: ids.assignment, user_id: ids.user } });
+    const event = submissionEvent({
+      submissionId: ids.submission,
+      body: { assignment_id: ids.assignment, user_id: ids.user },
+    });
     await appendEvents(db(), [event]);
     const submission = await rowOrFail(db(), Submission, { id: ids.submission });
-    expect([submission.id, submission.assignmentId, submission.userId]).toEqual([ids.submission, ids.assignment, ids.user]);
+    expect([submission.id, submission.assignmentId, submission.userId]).toEqual([
+      ids.submission,
+      ids.assignment,
+      ids.user,
+    ]);
   });
 
   it('widens local body ids with the shard of metadata.root_account_id, whichever shard that is', async () => {
@@ -134,8 +158,16 @@ describeEachDatabase('ids and times as Canvas sends them', (db) => {
   it('compares clocks as instants, not as strings, when deciding which state is newer', async () => {
     const id = globalIdOf(freshLocalId());
     // "…T11:30:00-06:00" sorts before "…T12:00:00Z" as text but is 5½ hours later.
-    const later = submissionEvent({ submissionId: id, updatedAt: '2020-03-30T11:30:00-06:00', body: { grade: 'later' } });
-    const earlier = submissionEvent({ submissionId: id, updatedAt: '2020-03-30T12:00:00Z', body: { grade: 'earlier' } });
+    const later = submissionEvent({
+      submissionId: id,
+      updatedAt: '2020-03-30T11:30:00-06:00',
+      body: { grade: 'later' },
+    });
+    const earlier = submissionEvent({
+      submissionId: id,
+      updatedAt: '2020-03-30T12:00:00Z',
+      body: { grade: 'earlier' },
+    });
     await appendEvents(db(), [later, earlier]);
     expect((await rowOrFail(db(), Submission, { id })).grade).toBe('later');
   });
@@ -163,8 +195,16 @@ describeEachDatabase('arrival order', (db) => {
         metadata: courseContext(courseId, { root_account_id: root, context_sis_source_id: 'SIS-1' }),
       }),
       commentEvent({ submissionId: submissionLocal, createdAt: plusMs(T0, 30_000), eventTime: plusMs(T0, 30_000) }),
-      conversationEvent({ conversationId: conversationLocal, updatedAt: plusMs(T0, 5_000), eventTime: plusMs(T0, 5_000) }),
-      messageEvent({ conversationId: conversationLocal, createdAt: isoWithOffset(plusMs(T0, 9_000), -360), eventTime: plusMs(T0, 9_000) }),
+      conversationEvent({
+        conversationId: conversationLocal,
+        updatedAt: plusMs(T0, 5_000),
+        eventTime: plusMs(T0, 5_000),
+      }),
+      messageEvent({
+        conversationId: conversationLocal,
+        createdAt: isoWithOffset(plusMs(T0, 9_000), -360),
+        eventTime: plusMs(T0, 9_000),
+      }),
     ];
     const orders = permutations(corpus);
     expect(orders).toHaveLength(120);
@@ -178,17 +218,25 @@ describeEachDatabase('arrival order', (db) => {
       if (!reference) {
         reference = snapshot;
         // The reference itself is right, so equality with it means something.
-        expect(snapshot.submissions.find((s) => s.id === globalIdOf(submissionLocal))).toMatchObject({ grade: 'A', courseId });
+        expect(snapshot.submissions.find((s) => s.id === globalIdOf(submissionLocal))).toMatchObject({
+          grade: 'A',
+          courseId,
+        });
         expect(snapshot.submissionVersions.map((v) => v.grade)).toEqual([null, 'A']);
         expect(snapshot.submissionComments).toHaveLength(1);
-        expect(snapshot.conversations[0]).toMatchObject({ id: globalIdOf(conversationLocal), createdAt: new Date(plusMs(T0, 5_000)) });
+        expect(snapshot.conversations[0]).toMatchObject({
+          id: globalIdOf(conversationLocal),
+          createdAt: new Date(plusMs(T0, 5_000)),
+        });
         expect(snapshot.conversationParticipants).toHaveLength(2);
         continue;
       }
       try {
         expect(snapshot).toEqual(reference);
       } catch (error) {
-        throw new Error(`order #${n} (${order.map((e) => e.metadata.event_name).join(', ')}) differs:\n${String(error)}`);
+        throw new Error(
+          `order #${n} (${order.map((e) => e.metadata.event_name).join(', ')}) differs:\n${String(error)}`,
+        );
       }
     }
   });
@@ -211,9 +259,10 @@ describeEachDatabase('children before parents, late events and absent metadata',
       // submission_created has no context: the course learnt from the comment stays.
       courseId: comment.metadata.context_id,
     });
-    expect((await rowOrFail(db(), SubmissionComment, { id: globalIdOf(String(comment.body.submission_comment_id)) })).submissionId).toBe(
-      full.id,
-    );
+    expect(
+      (await rowOrFail(db(), SubmissionComment, { id: globalIdOf(String(comment.body.submission_comment_id)) }))
+        .submissionId,
+    ).toBe(full.id);
   });
 
   it('creates the conversation when a message arrives first, and completes it when conversation_created arrives', async () => {
@@ -222,7 +271,9 @@ describeEachDatabase('children before parents, late events and absent metadata',
     await appendEvents(db(), [message]);
     const id = globalIdOf(conversationLocal);
     expect(await rowOrFail(db(), Conversation, { id })).toMatchObject({ startedById: null, createdAt: null });
-    expect(await rowOrFail(db(), ConversationMessage, { id: globalIdOf(String(message.body.message_id)) })).toMatchObject({
+    expect(
+      await rowOrFail(db(), ConversationMessage, { id: globalIdOf(String(message.body.message_id)) }),
+    ).toMatchObject({
       conversationId: id,
     });
 
@@ -241,8 +292,16 @@ describeEachDatabase('children before parents, late events and absent metadata',
 
   it('keeps the newer state when an older submission event arrives late, and still records the older one in history', async () => {
     const id = globalIdOf(freshLocalId());
-    const newer = submissionEvent({ submissionId: id, updatedAt: plusMs(T0, 3_600_000), body: { grade: 'A', score: 95 } });
-    const older = submissionEvent({ submissionId: id, updatedAt: T0, body: { grade: 'C', score: 70, url: 'https://older.example' } });
+    const newer = submissionEvent({
+      submissionId: id,
+      updatedAt: plusMs(T0, 3_600_000),
+      body: { grade: 'A', score: 95 },
+    });
+    const older = submissionEvent({
+      submissionId: id,
+      updatedAt: T0,
+      body: { grade: 'C', score: 70, url: 'https://older.example' },
+    });
     await appendEvents(db(), [newer, older]);
     expect(await rowOrFail(db(), Submission, { id })).toMatchObject({
       grade: 'A',
@@ -250,7 +309,9 @@ describeEachDatabase('children before parents, late events and absent metadata',
       url: null,
       updatedAt: new Date(plusMs(T0, 3_600_000)),
     });
-    const history = await db().dataSource.getRepository(SubmissionVersion).find({ where: { submissionId: id }, order: { clock: 'ASC' } });
+    const history = await db()
+      .dataSource.getRepository(SubmissionVersion)
+      .find({ where: { submissionId: id }, order: { clock: 'ASC' } });
     expect(history.map((v) => [v.grade, v.clock])).toEqual([
       ['C', new Date(T0)],
       ['A', new Date(plusMs(T0, 3_600_000))],
@@ -318,8 +379,14 @@ describeEachDatabase('children before parents, late events and absent metadata',
     ['newer first', true],
   ])('lets a newer explicit null clear a course’s SIS id, whichever arrives first (%s)', async (_order, newerFirst) => {
     const courseId = globalIdOf(freshLocalId());
-    const older = submissionEvent({ eventTime: T0, metadata: courseContext(courseId, { context_sis_source_id: 'SIS-OLD' }) });
-    const newer = submissionEvent({ eventTime: plusMs(T0, 60_000), metadata: courseContext(courseId, { context_sis_source_id: null }) });
+    const older = submissionEvent({
+      eventTime: T0,
+      metadata: courseContext(courseId, { context_sis_source_id: 'SIS-OLD' }),
+    });
+    const newer = submissionEvent({
+      eventTime: plusMs(T0, 60_000),
+      metadata: courseContext(courseId, { context_sis_source_id: null }),
+    });
     await appendEvents(db(), newerFirst ? [newer, older] : [older, newer]);
     expect((await rowOrFail(db(), Course, { id: courseId })).sisSourceId).toBeNull();
   });
@@ -341,7 +408,10 @@ describeEachDatabase('children before parents, late events and absent metadata',
         inCourse(plusMs(T0, 1_000), { context_sis_source_id: 'SIS-2' }),
         inCourse(plusMs(T0, 2_000), { context_account_id: account(3) }),
       ];
-      await appendEvents(db(), order.map((i) => events[i - 1]));
+      await appendEvents(
+        db(),
+        order.map((i) => events[i - 1]),
+      );
       const course = await rowOrFail(db(), Course, { id: courseId });
       expect({ order: n, accountId: course.accountId, sisSourceId: course.sisSourceId }).toEqual({
         order: n,
@@ -354,7 +424,10 @@ describeEachDatabase('children before parents, late events and absent metadata',
   it('keeps the first-seen and last-activity window whatever order the course’s events arrive in', async () => {
     const courseId = globalIdOf(freshLocalId());
     const times = [plusMs(T0, 5_000), T0, plusMs(T0, 9_000), plusMs(T0, 1_000)];
-    await appendEvents(db(), times.map((t) => submissionEvent({ eventTime: isoWithOffset(t, -300), metadata: courseContext(courseId) })));
+    await appendEvents(
+      db(),
+      times.map((t) => submissionEvent({ eventTime: isoWithOffset(t, -300), metadata: courseContext(courseId) })),
+    );
     expect(await rowOrFail(db(), Course, { id: courseId })).toMatchObject({
       firstSeenAt: new Date(T0),
       lastActivityAt: new Date(plusMs(T0, 9_000)),
@@ -364,10 +437,9 @@ describeEachDatabase('children before parents, late events and absent metadata',
   it('treats a JSON number submission id like the same id as a string', async () => {
     const id = globalIdOf(freshLocalId());
     await appendEvents(db(), [submissionEvent({ submissionId: id, updatedAt: T0, body: { grade: 'as-string' } })]);
-    const asNumber = JSON.stringify(submissionEvent({ submissionId: 'ID', updatedAt: plusMs(T0, 1), body: { grade: 'as-number' } })).replace(
-      '"submission_id":"ID"',
-      `"submission_id":${id}`,
-    );
+    const asNumber = JSON.stringify(
+      submissionEvent({ submissionId: 'ID', updatedAt: plusMs(T0, 1), body: { grade: 'as-number' } }),
+    ).replace('"submission_id":"ID"', `"submission_id":${id}`);
     await appendEvents(db(), [asNumber]);
     expect((await rowOrFail(db(), Submission, { id })).grade).toBe('as-number');
     expect(fixture('submission_updated').body.submission_id).toEqual(expect.any(String));

@@ -6,7 +6,16 @@ import { Submission } from '../../src/domains/submissions/submission.entity';
 import { EventRecord } from '../../src/ingest/event.entity';
 import { RejectedEvent } from '../../src/ingest/rejected-event.entity';
 import { createTestDatabase, databaseKinds, describeEachDatabase } from '../support/databases';
-import { fixture, fixtureText, globalIdOf, freshLocalId, ndjson, submissionEvent, unknownEvent, withMetadata } from '../support/builders';
+import {
+  fixture,
+  fixtureText,
+  globalIdOf,
+  freshLocalId,
+  ndjson,
+  submissionEvent,
+  unknownEvent,
+  withMetadata,
+} from '../support/builders';
 import { countRows, ingestApp, postEvents, rejectedEvent, row, storedEvent } from '../support/ingest-app';
 
 describeEachDatabase('refused input', (db) => {
@@ -52,13 +61,19 @@ describeEachDatabase('refused input', (db) => {
 
   it('refuses an event without metadata.event_name', async () => {
     const text = JSON.stringify(withMetadata(fixture('submission_updated'), { event_name: undefined }));
-    expect(await refused(text, 'application/json', 400)).toMatchObject({ raw: text, reason: 'metadata.event_name: is missing' });
+    expect(await refused(text, 'application/json', 400)).toMatchObject({
+      raw: text,
+      reason: 'metadata.event_name: is missing',
+    });
   });
 
   it('refuses an event whose metadata.event_time is not an instant, quoting it', async () => {
     const text = JSON.stringify(withMetadata(fixture('submission_updated'), { event_time: '2019-11-01 7pm' }));
     const kept = await refused(text, 'application/json', 400);
-    expect(kept).toMatchObject({ raw: text, reason: 'metadata.event_time: is not an ISO-8601 timestamp with a UTC offset, got "2019-11-01 7pm"' });
+    expect(kept).toMatchObject({
+      raw: text,
+      reason: 'metadata.event_time: is not an ISO-8601 timestamp with a UTC offset, got "2019-11-01 7pm"',
+    });
   });
 
   it('refuses an empty array and empty NDJSON: there is no event in them', async () => {
@@ -79,7 +94,11 @@ describeEachDatabase('refused input', (db) => {
   });
 
   it('refuses a body that is not valid UTF-8, keeping it with the bad bytes replaced', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"metadata":{"event_name":"x'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"metadata":{"event_name":"x'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('"}}'),
+    ]);
     const kept = await refused(bytes, 'application/json', 400);
     expect(kept.reason).toBe('body: the body is not valid UTF-8');
     expect(kept.raw).toBe(bytes.toString('utf8'));
@@ -93,8 +112,17 @@ describeEachDatabase('refused input', (db) => {
     expect(res.body.errors).toBe(true);
     const [first, second, third] = res.body.items;
     expect(first).toMatchObject({ index: 0, status: 'stored' });
-    expect(second).toMatchObject({ index: 1, status: 'rejected', rejectedId: expect.any(String), reason: expect.stringMatching(/^\[1\]: not valid JSON/) });
-    expect(third).toMatchObject({ index: 2, status: 'rejected', reason: '[2]: an event must be a JSON object, got number 7' });
+    expect(second).toMatchObject({
+      index: 1,
+      status: 'rejected',
+      rejectedId: expect.any(String),
+      reason: expect.stringMatching(/^\[1\]: not valid JSON/),
+    });
+    expect(third).toMatchObject({
+      index: 2,
+      status: 'rejected',
+      reason: '[2]: an event must be a JSON object, got number 7',
+    });
     expect((await rejectedEvent(db(), second.rejectedId)).raw).toBe('{"metadata": {');
   });
 });
@@ -129,20 +157,30 @@ describeEachDatabase('kept but not projected', (db) => {
 
   it('keeps a submission with a bad updated_at as INVALID, quoting the value', async () => {
     const event = submissionEvent({ updatedAt: '30/03/2020 11:18' });
-    expect(await invalid(event)).toBe('body.updated_at: is not an ISO-8601 timestamp with a UTC offset, got "30/03/2020 11:18"');
+    expect(await invalid(event)).toBe(
+      'body.updated_at: is not an ISO-8601 timestamp with a UTC offset, got "30/03/2020 11:18"',
+    );
   });
 
   it('keeps a submission with a 25-digit id as INVALID', async () => {
     const id = '1234567890123456789012345';
-    expect(await invalid(submissionEvent({ submissionId: id }))).toBe(`body.submission_id: must be a decimal id of 1 to 20 digits, got "${id}"`);
-    const asNumber = JSON.stringify(submissionEvent({ submissionId: 'X' })).replace('"submission_id":"X"', `"submission_id":${id}`);
+    expect(await invalid(submissionEvent({ submissionId: id }))).toBe(
+      `body.submission_id: must be a decimal id of 1 to 20 digits, got "${id}"`,
+    );
+    const asNumber = JSON.stringify(submissionEvent({ submissionId: 'X' })).replace(
+      '"submission_id":"X"',
+      `"submission_id":${id}`,
+    );
     expect(await invalid(asNumber)).toBe(`body.submission_id: must be a decimal id of 1 to 20 digits, got "${id}"`);
   });
 
   it('keeps an id sent as a JSON number above 2^53 exactly, in the log and in the projection', async () => {
     const id = globalIdOf(freshLocalId());
     expect(Number.isSafeInteger(Number(id))).toBe(false);
-    const text = JSON.stringify(submissionEvent({ submissionId: 'X' })).replace('"submission_id":"X"', `"submission_id":${id}`);
+    const text = JSON.stringify(submissionEvent({ submissionId: 'X' })).replace(
+      '"submission_id":"X"',
+      `"submission_id":${id}`,
+    );
     const res = await postEvents(app, text);
     expect(res.body.status).toBe('stored');
     expect((await storedEvent(db(), res.body.id)).payload).toBe(text);
@@ -164,8 +202,17 @@ describeEachDatabase('kept but not projected', (db) => {
     const event = unknownEvent();
     const res = await postEvents(app, event);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ index: 0, status: 'unprojected', id: expect.any(String), name: event.metadata.event_name });
-    expect(await storedEvent(db(), res.body.id)).toMatchObject({ status: 'UNPROJECTED', error: null, name: event.metadata.event_name });
+    expect(res.body).toEqual({
+      index: 0,
+      status: 'unprojected',
+      id: expect.any(String),
+      name: event.metadata.event_name,
+    });
+    expect(await storedEvent(db(), res.body.id)).toMatchObject({
+      status: 'UNPROJECTED',
+      error: null,
+      name: event.metadata.event_name,
+    });
     expect(await row(db(), Submission, { id: String(event.body.submission_id) })).toBeNull();
   });
 });
@@ -190,7 +237,13 @@ describeEachDatabase('batches', (db) => {
     expect(res.body.errors).toBe(true);
     expect(res.body.items).toEqual([
       { index: 0, status: 'stored', id: expect.any(String), name: 'submission_updated' },
-      { index: 1, status: 'invalid', id: expect.any(String), name: 'submission_updated', reason: expect.stringMatching(/^body\.submission_id: /) },
+      {
+        index: 1,
+        status: 'invalid',
+        id: expect.any(String),
+        name: 'submission_updated',
+        reason: expect.stringMatching(/^body\.submission_id: /),
+      },
       { index: 2, status: 'unprojected', id: expect.any(String), name: unknown.metadata.event_name },
       { index: 3, status: 'duplicate', id: res.body.items[0].id, name: 'submission_updated' },
       { index: 4, status: 'rejected', rejectedId: expect.any(String), reason: '[4].metadata.event_name: is missing' },
@@ -261,4 +314,3 @@ describe.each(databaseKinds)('a database failure [%s]', (kind) => {
     }
   });
 });
-

@@ -26,16 +26,21 @@ describeEachDatabase('text in any script', (db) => {
     app = await ingestApp(db());
   });
 
-  it.each(Object.entries(SAMPLES))('keeps a %s submission body exactly, in the log and the projection', async (_kind, text) => {
-    const id = globalIdOf(freshLocalId());
-    const payload = JSON.stringify(submissionEvent({ submissionId: id, body: { body: text, grade: text.slice(0, 20) } }));
-    const res = await postEvents(app, payload);
-    expect(res.body.status).toBe('stored');
-    expect((await storedEvent(db(), res.body.id)).payload).toBe(payload);
-    const submission = await rowOrFail(db(), Submission, { id });
-    expect(submission.body).toBe(text);
-    expect(submission.grade).toBe(text.slice(0, 20));
-  });
+  it.each(Object.entries(SAMPLES))(
+    'keeps a %s submission body exactly, in the log and the projection',
+    async (_kind, text) => {
+      const id = globalIdOf(freshLocalId());
+      const payload = JSON.stringify(
+        submissionEvent({ submissionId: id, body: { body: text, grade: text.slice(0, 20) } }),
+      );
+      const res = await postEvents(app, payload);
+      expect(res.body.status).toBe('stored');
+      expect((await storedEvent(db(), res.body.id)).payload).toBe(payload);
+      const submission = await rowOrFail(db(), Submission, { id });
+      expect(submission.body).toBe(text);
+      expect(submission.grade).toBe(text.slice(0, 20));
+    },
+  );
 
   it('keeps an 8192-character comment of 4-byte characters exactly', async () => {
     const text = longText(8192);
@@ -70,7 +75,10 @@ describeEachDatabase('text in any script', (db) => {
     const neighbour = submissionEvent();
     const res = await postEvents(app, [submissionEvent({ submissionId: id, body: { body: text } }), neighbour]);
     expect(res.status).toBe(200);
-    expect(res.body.items[0]).toMatchObject({ status: 'invalid', reason: 'body.body: is longer than 65535 bytes of UTF-8' });
+    expect(res.body.items[0]).toMatchObject({
+      status: 'invalid',
+      reason: 'body.body: is longer than 65535 bytes of UTF-8',
+    });
     expect(res.body.items[1]).toMatchObject({ status: 'stored' });
     expect((await storedEvent(db(), res.body.items[0].id)).payload).toContain(text);
     expect(await rowOrFail(db(), Submission, { id: String(neighbour.body.submission_id) })).toBeTruthy();
@@ -80,6 +88,9 @@ describeEachDatabase('text in any script', (db) => {
     const event = withMetadata(submissionEvent(), { context_sis_source_id: 'S'.repeat(256) });
     const res = await postEvents(app, event);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'invalid', reason: expect.stringMatching(/^metadata\.context_sis_source_id: /) });
+    expect(res.body).toMatchObject({
+      status: 'invalid',
+      reason: expect.stringMatching(/^metadata\.context_sis_source_id: /),
+    });
   });
 });

@@ -18,14 +18,16 @@ async function all<E extends ObjectLiteral>(ds: DataSource, entity: EntityTarget
   return ds.getRepository(entity).find();
 }
 
-const byKey = (...keys: string[]) => (a: ObjectLiteral, b: ObjectLiteral) => {
-  for (const key of keys) {
-    const x = String(a[key] instanceof Date ? a[key].toISOString() : a[key]);
-    const y = String(b[key] instanceof Date ? b[key].toISOString() : b[key]);
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-};
+const byKey =
+  (...keys: string[]) =>
+  (a: ObjectLiteral, b: ObjectLiteral) => {
+    for (const key of keys) {
+      const x = String(a[key] instanceof Date ? a[key].toISOString() : a[key]);
+      const y = String(b[key] instanceof Date ? b[key].toISOString() : b[key]);
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
 
 export async function projectionSnapshot(ds: DataSource) {
   const hashOf = new Map((await all(ds, EventRecord)).map((e) => [e.id, e.contentHash]));

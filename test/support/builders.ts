@@ -76,7 +76,11 @@ export function freshLocalId(): string {
  * `instant` written with a UTC offset in minutes (0 → `Z`), with or without
  * milliseconds: the same instant, the way another Canvas field might spell it.
  */
-export function isoWithOffset(instant: string | Date, offsetMinutes: number, options: { millis?: boolean } = {}): string {
+export function isoWithOffset(
+  instant: string | Date,
+  offsetMinutes: number,
+  options: { millis?: boolean } = {},
+): string {
   const date = typeof instant === 'string' ? new Date(instant) : instant;
   if (Number.isNaN(date.getTime())) throw new Error(`not an instant: ${String(instant)}`);
   const shifted = new Date(date.getTime() + offsetMinutes * 60_000).toISOString(); // wall clock at the offset

@@ -33,7 +33,11 @@ export async function ingestApp(db: TestDatabase, options: IngestAppOptions = {}
 export function postEvents(app: Express, body: unknown, contentType = 'application/json') {
   const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   // Bytes go out as they are (superagent would JSON-encode a Buffer sent as JSON).
-  return request(app).post('/events').set('Content-Type', contentType).serialize((data: unknown) => data as string).send(payload);
+  return request(app)
+    .post('/events')
+    .set('Content-Type', contentType)
+    .serialize((data: unknown) => data as string)
+    .send(payload);
 }
 
 /** The event-log row with this sequence number. */
@@ -49,11 +53,19 @@ export function countRows<E extends ObjectLiteral>(db: TestDatabase, entity: Ent
   return db.dataSource.getRepository(entity).count();
 }
 
-export function row<E extends ObjectLiteral>(db: TestDatabase, entity: EntityTarget<E>, where: Partial<E>): Promise<E | null> {
+export function row<E extends ObjectLiteral>(
+  db: TestDatabase,
+  entity: EntityTarget<E>,
+  where: Partial<E>,
+): Promise<E | null> {
   return db.dataSource.getRepository(entity).findOneBy(where as never);
 }
 
-export async function rowOrFail<E extends ObjectLiteral>(db: TestDatabase, entity: EntityTarget<E>, where: Partial<E>): Promise<E> {
+export async function rowOrFail<E extends ObjectLiteral>(
+  db: TestDatabase,
+  entity: EntityTarget<E>,
+  where: Partial<E>,
+): Promise<E> {
   return db.dataSource.getRepository(entity).findOneByOrFail(where as never);
 }
 

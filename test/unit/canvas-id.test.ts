@@ -1,6 +1,14 @@
 // Canvas ids: 64-bit decimal strings, widened from local to global with a shard.
 import fc from 'fast-check';
-import { globalIdOnShard, idProblem, isLocalId, localIdOf, normalizeId, shardOf, toGlobalId } from '../../src/ingest/canvas-id';
+import {
+  globalIdOnShard,
+  idProblem,
+  isLocalId,
+  localIdOf,
+  normalizeId,
+  shardOf,
+  toGlobalId,
+} from '../../src/ingest/canvas-id';
 
 const ROOT_ACCOUNT = '21070000000000001'; // shard 2107, as in the fixtures
 
@@ -28,13 +36,17 @@ describe('toGlobalId', () => {
 
   it('is undone by localIdOf and shardOf for any shard and local id', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: 900000n }), fc.bigInt({ min: 1n, max: 10n ** 13n - 1n }), (shard, local) => {
-        const global = toGlobalId(local.toString(), globalIdOnShard('1', shard));
-        expect(shardOf(global)).toBe(shard);
-        expect(localIdOf(global)).toBe(local.toString());
-        expect(isLocalId(global)).toBe(false);
-        expect(isLocalId(local.toString())).toBe(true);
-      }),
+      fc.property(
+        fc.bigInt({ min: 1n, max: 900000n }),
+        fc.bigInt({ min: 1n, max: 10n ** 13n - 1n }),
+        (shard, local) => {
+          const global = toGlobalId(local.toString(), globalIdOnShard('1', shard));
+          expect(shardOf(global)).toBe(shard);
+          expect(localIdOf(global)).toBe(local.toString());
+          expect(isLocalId(global)).toBe(false);
+          expect(isLocalId(local.toString())).toBe(true);
+        },
+      ),
     );
   });
 });

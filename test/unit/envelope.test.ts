@@ -80,6 +80,8 @@ describe('toEnvelopedEvent', () => {
       'metadata.event_time: is not an ISO-8601 timestamp with a UTC offset, got "soon"',
     );
     expect(refusal(withMetadata(event, { event_time: '2019-11-01T19:11:11.325' })).path).toBe('metadata.event_time');
-    expect(refusal(withMetadata(event, { event_time: '2019-02-30T00:00:00Z' })).message).toMatch(/not a real calendar date/);
+    expect(refusal(withMetadata(event, { event_time: '2019-02-30T00:00:00Z' })).message).toMatch(
+      /not a real calendar date/,
+    );
   });
 });

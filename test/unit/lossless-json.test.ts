@@ -1,6 +1,13 @@
 // JSON that never loses a digit, and the canonical form the dedupe hash is taken over.
 import fc from 'fast-check';
-import { canonicalJson, isLosslessNumber, losslessToPlain, parseLossless, sha256Hex, stringifyLossless } from '../../src/ingest/lossless-json';
+import {
+  canonicalJson,
+  isLosslessNumber,
+  losslessToPlain,
+  parseLossless,
+  sha256Hex,
+  stringifyLossless,
+} from '../../src/ingest/lossless-json';
 
 describe('parseLossless', () => {
   it('keeps every digit of an integer above 2^53', () => {
@@ -31,8 +38,12 @@ describe('parseLossless', () => {
 
 describe('canonicalJson', () => {
   it('gives the same text, and hash, for the same event with keys in another order', () => {
-    const a = parseLossless('{"metadata":{"event_name":"x","event_time":"2020-01-01T00:00:00Z"},"body":{"id":21070000012345567,"b":[1,{"z":1,"a":2}]}}');
-    const b = parseLossless('{"body":{"b":[1,{"a":2,"z":1}],"id":21070000012345567},"metadata":{"event_time":"2020-01-01T00:00:00Z","event_name":"x"}}');
+    const a = parseLossless(
+      '{"metadata":{"event_name":"x","event_time":"2020-01-01T00:00:00Z"},"body":{"id":21070000012345567,"b":[1,{"z":1,"a":2}]}}',
+    );
+    const b = parseLossless(
+      '{"body":{"b":[1,{"a":2,"z":1}],"id":21070000012345567},"metadata":{"event_time":"2020-01-01T00:00:00Z","event_name":"x"}}',
+    );
     expect(canonicalJson(a)).toBe(canonicalJson(b));
     expect(sha256Hex(canonicalJson(a))).toBe(sha256Hex(canonicalJson(b)));
   });
@@ -48,7 +59,9 @@ describe('canonicalJson', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (object) => {
         const reversed = Object.fromEntries(Object.entries(object).reverse());
-        expect(canonicalJson(parseLossless(JSON.stringify(reversed)))).toBe(canonicalJson(parseLossless(JSON.stringify(object))));
+        expect(canonicalJson(parseLossless(JSON.stringify(reversed)))).toBe(
+          canonicalJson(parseLossless(JSON.stringify(object))),
+        );
       }),
     );
   });
@@ -60,6 +73,9 @@ describe('canonicalJson', () => {
 
 describe('losslessToPlain', () => {
   it('turns large numbers into strings of their digits', () => {
-    expect(losslessToPlain(parseLossless('{"a":[21070000012345567],"b":1}'))).toEqual({ a: ['21070000012345567'], b: 1 });
+    expect(losslessToPlain(parseLossless('{"a":[21070000012345567],"b":1}'))).toEqual({
+      a: ['21070000012345567'],
+      b: 1,
+    });
   });
 });
