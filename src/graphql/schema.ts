@@ -1,6 +1,6 @@
 // Builds the executable GraphQL schema from the domains' resolvers, and prints it in the
 // stable, sorted form committed as schema.graphql (a test fails when the two drift).
-import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { domainModules } from '../domains';
 import { DateTimeScalar } from './scalars';
@@ -14,8 +14,24 @@ export function graphqlSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     // Arguments are checked where they are used (ids, page sizes); no class-validator.
     validate: false,
-  });
+  }).then(describeQueryType);
   return built;
+}
+
+/** type-graphql cannot describe the root Query type; every type of ours has a description. */
+function describeQueryType(schema: GraphQLSchema): GraphQLSchema {
+  const config = schema.toConfig();
+  const query = schema.getQueryType()!;
+  return new GraphQLSchema({
+    ...config,
+    types: config.types.filter((type) => type !== query),
+    query: new GraphQLObjectType({
+      ...query.toConfig(),
+      description:
+        'Read access to what Canvas live events have told this service: courses, LTI resource links, submissions ' +
+        '(with comments and history), inbox conversations, and the raw event log. Ids are global Canvas ids as decimal strings.',
+    }),
+  });
 }
 
 const HEADER = '# The GraphQL API of this service. Emitted by `npm run schema` from the code: do not edit by hand.\n\n';
