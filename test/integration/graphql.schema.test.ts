@@ -1,0 +1,41 @@
+// schema.graphql is what the code serves: committed, emitted by `npm run schema`, a
+// superset of the shared API contract, and described in full.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GraphQLSchema, isEnumType, isInputObjectType, isObjectType, isScalarType } from 'graphql';
+import { graphqlSchema, printSchemaText } from '../../src/graphql/schema';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('the committed schema.graphql', () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await graphqlSchema();
+  });
+
+  it('is exactly what the code emits (run `npm run schema` after changing the API)', () => {
+    expect(readFileSync(join(ROOT, 'schema.graphql'), 'utf8')).toBe(printSchemaText(schema));
+  });
+
+  it('offers everything in the shared API contract', () => {
+    const out = execFileSync(process.execPath, [join(ROOT, '..', 'shared', 'tools', 'check-contract.js'), 'schema.graphql'], { cwd: ROOT, encoding: 'utf8' });
+    expect(out).toMatch(/offers the whole contract/);
+  });
+
+  it('describes every type, field, argument and enum value', () => {
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__') || (isScalarType(type) && ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name))) continue;
+      if (!type.description) missing.push(type.name);
+      if (isObjectType(type) || isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) missing.push(`${type.name}.${field.name}`);
+          for (const arg of 'args' in field ? field.args : []) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+        }
+      }
+      if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
