@@ -1,0 +1,114 @@
+// The example queries in examples/*.graphql, for reporting tools, run against fixture
+// data with their answers checked: an example that stops working fails here.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeEachDatabase } from '../support/databases';
+import {
+  commentEvent, conversationEvent, dataOf, gid, graphqlClient, ingest, messageEvent, resourceLinkEvent, submissionEvent,
+} from '../support/graphql-fixtures';
+
+const example = (name: string) => readFileSync(join(__dirname, '..', '..', 'examples', `${name}.graphql`), 'utf8');
+
+const COURSE = gid(565);
+const OTHER_COURSE = gid(566);
+const TOOL = gid(42);
+
+describeEachDatabase('the example queries for reporting tools', (db) => {
+  let client: Awaited<ReturnType<typeof graphqlClient>>;
+
+  beforeAll(async () => {
+    client = await graphqlClient(db());
+    const common = { courseId: COURSE, assignmentId: gid(11) };
+    await ingest(db(), [
+      submissionEvent({ ...common, id: gid(1001), userId: gid(21), late: true, missing: false, score: 7, grade: '7', workflowState: 'graded', submittedAt: '2024-01-09T10:00:00Z', updatedAt: '2024-01-10T00:00:00Z' }),
+      submissionEvent({ ...common, id: gid(1002), userId: gid(22), late: false, missing: true, score: 0, grade: '0', workflowState: 'unsubmitted', submittedAt: null, updatedAt: '2024-01-12T00:00:00Z' }),
+      submissionEvent({ ...common, id: gid(1003), userId: gid(23), late: true, missing: false, score: null, grade: null, workflowState: 'submitted', submittedAt: '2024-01-13T10:00:00Z', updatedAt: '2024-01-14T00:00:00Z' }),
+      submissionEvent({ ...common, id: gid(1004), userId: gid(24), late: false, missing: false, score: 9, grade: '9', workflowState: 'graded', submittedAt: '2024-01-07T10:00:00Z', updatedAt: '2024-01-08T00:00:00Z' }),
+      submissionEvent({ id: gid(1005), courseId: OTHER_COURSE, late: true, missing: true }),
+      commentEvent({ id: gid(202), submissionId: gid(1001), courseId: COURSE, authorId: gid(9), body: 'Second', createdAt: '2024-01-11T12:00:00Z' }),
+      commentEvent({ id: gid(201), submissionId: gid(1001), courseId: COURSE, authorId: gid(21), body: 'First', createdAt: '2024-01-11T10:00:00Z', attachmentIds: ['5'] }),
+      commentEvent({ id: gid(203), submissionId: gid(1003), courseId: COURSE, authorId: gid(9), body: 'Noted', createdAt: '2024-01-14T10:00:00Z', attachmentIds: [] }),
+      conversationEvent({ id: gid(4001), userId: gid(21), eventTime: '2024-02-01T08:00:00Z', updatedAt: '2024-02-10T08:00:00Z' }),
+      messageEvent({ id: gid(5001), conversationId: gid(4001), authorId: gid(21), createdAt: '2024-02-01T08:00:00Z' }),
+      messageEvent({ id: gid(5002), conversationId: gid(4001), authorId: gid(9), createdAt: '2024-02-10T08:00:00Z' }),
+      conversationEvent({ id: gid(4002), userId: gid(22), eventTime: '2024-03-05T08:00:00Z' }),
+      conversationEvent({ id: gid(4003), userId: gid(23), eventTime: '2024-01-20T08:00:00Z' }),
+      resourceLinkEvent({ id: gid(3001), courseId: COURSE, toolId: TOOL, url: 'https://tool.example/launch/1', eventTime: '2024-01-02T00:00:00Z' }),
+      resourceLinkEvent({ id: gid(3002), courseId: COURSE, contextType: 'Assignment', contextId: gid(11), toolId: TOOL, url: 'https://tool.example/launch/2', eventTime: '2024-01-03T00:00:00Z' }),
+      resourceLinkEvent({ id: gid(3003), courseId: COURSE, toolId: TOOL, workflowState: 'deleted' }),
+      resourceLinkEvent({ id: gid(3004), courseId: OTHER_COURSE, toolId: gid(43) }),
+    ]);
+  });
+
+  it('lists the late and the missing submissions of a course, most recently changed first', async () => {
+    const data = await dataOf(client, example('late-and-missing-submissions'), { courseId: COURSE });
+    expect(data.course).toEqual({
+      id: COURSE,
+      sisSourceId: '2017.100.101.101-1',
+      late: {
+        totalCount: 2,
+        nodes: [
+          { id: gid(1003), userId: gid(23), assignmentId: gid(11), workflowState: 'submitted', submittedAt: '2024-01-13T10:00:00.000Z', score: null, grade: null },
+          { id: gid(1001), userId: gid(21), assignmentId: gid(11), workflowState: 'graded', submittedAt: '2024-01-09T10:00:00.000Z', score: 7, grade: '7' },
+        ],
+      },
+      missing: { totalCount: 1, nodes: [{ id: gid(1002), userId: gid(22), assignmentId: gid(11), workflowState: 'unsubmitted', score: 0, grade: '0' }] },
+    });
+  });
+
+  it('lists the comments of each submission of a course, oldest first', async () => {
+    const data = await dataOf(client, example('comments-per-submission'), { courseId: COURSE, after: null });
+    const { nodes, pageInfo } = data.course.submissions;
+    expect(pageInfo.hasNextPage).toBe(false);
+    expect(nodes.map((n: { id: string }) => n.id)).toEqual([gid(1001), gid(1002), gid(1003), gid(1004)]);
+    expect(nodes[0].comments).toEqual({
+      totalCount: 2,
+      nodes: [
+        { id: gid(201), authorId: gid(21), createdAt: '2024-01-11T10:00:00.000Z', body: 'First', attachmentIds: [gid(5)] },
+        { id: gid(202), authorId: gid(9), createdAt: '2024-01-11T12:00:00.000Z', body: 'Second', attachmentIds: [gid(54417187), gid(54417188)] },
+      ],
+    });
+    expect(nodes[1].comments).toEqual({ totalCount: 0, nodes: [] });
+    expect(nodes[2].comments.nodes.map((c: { body: string }) => c.body)).toEqual(['Noted']);
+  });
+
+  it('shows the conversations active between two dates, with participants and messages', async () => {
+    const data = await dataOf(client, example('conversation-activity'), { since: '2024-02-01T00:00:00-07:00', before: '2024-03-01T00:00:00Z' });
+    expect(data.conversations).toEqual({
+      totalCount: 1,
+      nodes: [{
+        id: gid(4001), startedById: gid(21), createdAt: '2024-02-01T08:00:00.000Z', updatedAt: '2024-02-10T08:00:00.000Z',
+        participantIds: [gid(9), gid(21)], messageCount: 2,
+        messages: { nodes: [
+          { id: gid(5001), authorId: gid(21), createdAt: '2024-02-01T08:00:00.000Z' },
+          { id: gid(5002), authorId: gid(9), createdAt: '2024-02-10T08:00:00.000Z' },
+        ] },
+      }],
+    });
+  });
+
+  it('finds the active resource links of a tool and their courses', async () => {
+    const data = await dataOf(client, example('resource-links-of-a-tool'), { toolId: TOOL });
+    expect(data.resourceLinks).toEqual({
+      totalCount: 2,
+      nodes: [
+        { id: gid(3001), contextType: 'Course', contextId: COURSE, url: 'https://tool.example/launch/1', title: null, createdAt: '2024-01-02T00:00:00.000Z', course: { id: COURSE, title: null, courseCode: null } },
+        { id: gid(3002), contextType: 'Assignment', contextId: gid(11), url: 'https://tool.example/launch/2', title: null, createdAt: '2024-01-03T00:00:00.000Z', course: null },
+      ],
+    });
+  });
+
+  it('puts a course dashboard together in one request', async () => {
+    const data = await dataOf(client, example('course-dashboard'), { courseId: COURSE });
+    expect(data.course).toMatchObject({
+      id: COURSE, localId: '565', sisSourceId: '2017.100.101.101-1', lastActivityAt: '2024-01-14T10:00:00.000Z',
+      resourceLinks: { totalCount: 2, nodes: [{ id: gid(3001), url: 'https://tool.example/launch/1', workflowState: 'active' }, { id: gid(3003), url: expect.any(String), workflowState: 'deleted' }] },
+      late: { totalCount: 2 },
+      missing: { totalCount: 1 },
+    });
+    expect(data.course.submissions.totalCount).toBe(4);
+    expect(data.course.submissions.nodes.map((n: { id: string; comments: { totalCount: number } }) => [n.id, n.comments.totalCount])).toEqual([
+      [gid(1003), 1], [gid(1002), 0], [gid(1001), 2], [gid(1004), 0],
+    ]);
+  });
+});
