@@ -15,11 +15,13 @@ export class GraphqlListIndexes1763900000000 implements MigrationInterface {
 
   async up(qr: QueryRunner): Promise<void> {
     // Plain CREATE INDEX, valid on both databases (TypeORM may rebuild a SQLite table).
-    for (const [name, table, columns] of INDEXES) await qr.query(`CREATE INDEX ${name} ON ${table} (${columns.join(', ')})`);
+    for (const [name, table, columns] of INDEXES)
+      await qr.query(`CREATE INDEX ${name} ON ${table} (${columns.join(', ')})`);
   }
 
   async down(qr: QueryRunner): Promise<void> {
     const mysql = qr.connection.options.type === 'mysql';
-    for (const [name, table] of [...INDEXES].reverse()) await qr.query(mysql ? `DROP INDEX ${name} ON ${table}` : `DROP INDEX ${name}`);
+    for (const [name, table] of [...INDEXES].reverse())
+      await qr.query(mysql ? `DROP INDEX ${name} ON ${table}` : `DROP INDEX ${name}`);
   }
 }

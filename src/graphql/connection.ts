@@ -61,23 +61,35 @@ export class PageArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Return the items after this cursor: the endCursor (or an edge cursor) of a previous page of the same list.',
+    description:
+      'Return the items after this cursor: the endCursor (or an edge cursor) of a previous page of the same list.',
   })
   after?: string | null;
 }
 
-@ObjectType('PageInfo', { description: 'Where a page sits in its list, for fetching the next one.', simpleResolvers: true })
+@ObjectType('PageInfo', {
+  description: 'Where a page sits in its list, for fetching the next one.',
+  simpleResolvers: true,
+})
 export class PageInfo {
-  @Field(() => Boolean, { description: 'True when more items follow this page: pass endCursor as `after` to get them.' })
+  @Field(() => Boolean, {
+    description: 'True when more items follow this page: pass endCursor as `after` to get them.',
+  })
   hasNextPage: boolean;
 
   @Field(() => Boolean, { description: 'True when this page was asked for with `after`, so items precede it.' })
   hasPreviousPage: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the first item of the page; null when the page is empty.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the first item of the page; null when the page is empty.',
+  })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the last item of the page; null when the page is empty.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the last item of the page; null when the page is empty.',
+  })
   endCursor: string | null;
 }
 
@@ -110,7 +122,11 @@ export class Connection<T> {
 }
 
 /** The GraphQL Connection and Edge types for one node type. */
-export function connectionType<T extends object>(node: ClassType<T>, name: string, items: string): ClassType<Connection<T>> {
+export function connectionType<T extends object>(
+  node: ClassType<T>,
+  name: string,
+  items: string,
+): ClassType<Connection<T>> {
   @ObjectType(`${name}Edge`, { description: `One of the ${items} in a page, with its cursor.`, simpleResolvers: true })
   class Edge {
     @Field(() => String, { description: 'Opaque position of this item: pass it as `after` to continue after it.' })
@@ -162,14 +178,22 @@ function cursorOf(row: ObjectLiteral, order: ListOrder): string {
 }
 
 function decodeCursor(cursor: string, order: ListOrder): Position {
-  const invalid = () => new BadInputError('is not a cursor from this API: pass a cursor a previous page returned', 'after');
+  const invalid = () =>
+    new BadInputError('is not a cursor from this API: pass a cursor a previous page returned', 'after');
   let payload: unknown;
   try {
-    payload = /^[A-Za-z0-9_-]{1,2000}$/.test(cursor) ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : null;
+    payload = /^[A-Za-z0-9_-]{1,2000}$/.test(cursor)
+      ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+      : null;
   } catch {
     throw invalid();
   }
-  if (!Array.isArray(payload) || payload.length !== 4 || payload[0] !== CURSOR_VERSION || typeof payload[1] !== 'string') {
+  if (
+    !Array.isArray(payload) ||
+    payload.length !== 4 ||
+    payload[0] !== CURSOR_VERSION ||
+    typeof payload[1] !== 'string'
+  ) {
     throw invalid();
   }
   const [, scope, value, id] = payload as [number, string, unknown, unknown];
@@ -217,7 +241,10 @@ function applyAfter<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, order: L
 }
 
 /** One page of a top-level list: the rows of `qb` (filters applied) after the cursor. */
-export async function findPage<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, request: PageRequest): Promise<Connection<E>> {
+export async function findPage<E extends ObjectLiteral>(
+  qb: SelectQueryBuilder<E>,
+  request: PageRequest,
+): Promise<Connection<E>> {
   const all = qb.clone();
   const page = qb.clone();
   if (request.position) applyAfter(page, request.order, request.position);
@@ -266,7 +293,11 @@ function byShape<K extends { parentId: string }>(keys: readonly K[]): Map<string
   return groups;
 }
 
-function parentQuery<E extends ObjectLiteral, F>(list: PerParentList<E, F>, parentIds: string[], filter: F): SelectQueryBuilder<E> {
+function parentQuery<E extends ObjectLiteral, F>(
+  list: PerParentList<E, F>,
+  parentIds: string[],
+  filter: F,
+): SelectQueryBuilder<E> {
   const qb = list.dataSource
     .createQueryBuilder(list.entity, 'n')
     .where(`n.${list.parentProperty} IN (:...parentIds)`, { parentIds: idParams(parentIds) });
@@ -275,7 +306,9 @@ function parentQuery<E extends ObjectLiteral, F>(list: PerParentList<E, F>, pare
 }
 
 /** How many rows each parent has (with the filter): one GROUP BY statement per batch. */
-export function perParentCountLoader<E extends ObjectLiteral, F>(list: PerParentList<E, F>): DataLoader<ParentCountKey<F>, number, string> {
+export function perParentCountLoader<E extends ObjectLiteral, F>(
+  list: PerParentList<E, F>,
+): DataLoader<ParentCountKey<F>, number, string> {
   return new DataLoader<ParentCountKey<F>, number, string>(
     async (keys) => {
       const counts = new Map<string, number>();
@@ -316,8 +349,14 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
         const qb = parentQuery(list, parentIds, sample.filter);
         if (request.position) applyAfter(qb, request.order, request.position);
         const direction = request.order.direction;
-        const orderBy = [...(request.order.field ? [`${sql(request.order.field.property)} ${direction}`] : []), `${sql('id')} ${direction}`];
-        qb.addSelect(`ROW_NUMBER() OVER (PARTITION BY ${sql(list.parentProperty)} ORDER BY ${orderBy.join(', ')})`, 'row_num');
+        const orderBy = [
+          ...(request.order.field ? [`${sql(request.order.field.property)} ${direction}`] : []),
+          `${sql('id')} ${direction}`,
+        ];
+        qb.addSelect(
+          `ROW_NUMBER() OVER (PARTITION BY ${sql(list.parentProperty)} ORDER BY ${orderBy.join(', ')})`,
+          'row_num',
+        );
         const [inner, parameters] = qb.getQueryAndParameters();
         const raw: ObjectLiteral[] = await list.dataSource.query(
           `SELECT * FROM (${inner}) ranked WHERE ranked.row_num <= ${request.first + 1} ORDER BY ranked.row_num`,
@@ -365,7 +404,8 @@ export enum OrderDirection {
 
 registerEnumType(OrderDirection, {
   name: 'OrderDirection',
-  description: 'Which way a list runs. Items without a value for the sort field count as lowest: first when ascending, last when descending.',
+  description:
+    'Which way a list runs. Items without a value for the sort field count as lowest: first when ascending, last when descending.',
   valuesConfig: {
     ASC: { description: 'Smallest (or earliest) first.' },
     DESC: { description: 'Largest (or latest) first.' },

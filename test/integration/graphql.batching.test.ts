@@ -20,7 +20,13 @@ function courseWithSubmissions(course: number, from: number, count: number): Can
   for (let i = from; i < from + count; i++) {
     const submissionId = gid(course * 1000 + i);
     events.push(
-      submissionEvent({ id: submissionId, courseId, name: 'submission_created', score: null, updatedAt: '2024-01-01T00:00:00.000Z' }),
+      submissionEvent({
+        id: submissionId,
+        courseId,
+        name: 'submission_created',
+        score: null,
+        updatedAt: '2024-01-01T00:00:00.000Z',
+      }),
       submissionEvent({ id: submissionId, courseId, score: i, updatedAt: '2024-01-02T00:00:00.000Z' }),
       commentEvent({ id: gid(course * 100000 + i * 10 + 1), submissionId, courseId }),
       commentEvent({ id: gid(course * 100000 + i * 10 + 2), submissionId, courseId }),
@@ -30,7 +36,17 @@ function courseWithSubmissions(course: number, from: number, count: number): Can
 }
 
 type DeepResult = {
-  courses: { nodes: Array<{ submissions: { nodes: Array<{ course: { id: string }; comments: { totalCount: number; nodes: Array<{ id: string; submission: { id: string } }> }; history: Array<{ score: number | null }> }> } }> };
+  courses: {
+    nodes: Array<{
+      submissions: {
+        nodes: Array<{
+          course: { id: string };
+          comments: { totalCount: number; nodes: Array<{ id: string; submission: { id: string } }> };
+          history: Array<{ score: number | null }>;
+        }>;
+      };
+    }>;
+  };
 };
 
 describeEachDatabase('the deep courses → submissions → comments query', (db) => {

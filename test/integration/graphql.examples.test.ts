@@ -4,7 +4,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeEachDatabase } from '../support/databases';
 import {
-  commentEvent, conversationEvent, dataOf, gid, graphqlClient, ingest, messageEvent, resourceLinkEvent, submissionEvent,
+  commentEvent,
+  conversationEvent,
+  dataOf,
+  gid,
+  graphqlClient,
+  ingest,
+  messageEvent,
+  resourceLinkEvent,
+  submissionEvent,
 } from '../support/graphql-fixtures';
 
 const example = (name: string) => readFileSync(join(__dirname, '..', '..', 'examples', `${name}.graphql`), 'utf8');
@@ -20,21 +28,107 @@ describeEachDatabase('the example queries for reporting tools', (db) => {
     client = await graphqlClient(db());
     const common = { courseId: COURSE, assignmentId: gid(11) };
     await ingest(db(), [
-      submissionEvent({ ...common, id: gid(1001), userId: gid(21), late: true, missing: false, score: 7, grade: '7', workflowState: 'graded', submittedAt: '2024-01-09T10:00:00Z', updatedAt: '2024-01-10T00:00:00Z' }),
-      submissionEvent({ ...common, id: gid(1002), userId: gid(22), late: false, missing: true, score: 0, grade: '0', workflowState: 'unsubmitted', submittedAt: null, updatedAt: '2024-01-12T00:00:00Z' }),
-      submissionEvent({ ...common, id: gid(1003), userId: gid(23), late: true, missing: false, score: null, grade: null, workflowState: 'submitted', submittedAt: '2024-01-13T10:00:00Z', updatedAt: '2024-01-14T00:00:00Z' }),
-      submissionEvent({ ...common, id: gid(1004), userId: gid(24), late: false, missing: false, score: 9, grade: '9', workflowState: 'graded', submittedAt: '2024-01-07T10:00:00Z', updatedAt: '2024-01-08T00:00:00Z' }),
+      submissionEvent({
+        ...common,
+        id: gid(1001),
+        userId: gid(21),
+        late: true,
+        missing: false,
+        score: 7,
+        grade: '7',
+        workflowState: 'graded',
+        submittedAt: '2024-01-09T10:00:00Z',
+        updatedAt: '2024-01-10T00:00:00Z',
+      }),
+      submissionEvent({
+        ...common,
+        id: gid(1002),
+        userId: gid(22),
+        late: false,
+        missing: true,
+        score: 0,
+        grade: '0',
+        workflowState: 'unsubmitted',
+        submittedAt: null,
+        updatedAt: '2024-01-12T00:00:00Z',
+      }),
+      submissionEvent({
+        ...common,
+        id: gid(1003),
+        userId: gid(23),
+        late: true,
+        missing: false,
+        score: null,
+        grade: null,
+        workflowState: 'submitted',
+        submittedAt: '2024-01-13T10:00:00Z',
+        updatedAt: '2024-01-14T00:00:00Z',
+      }),
+      submissionEvent({
+        ...common,
+        id: gid(1004),
+        userId: gid(24),
+        late: false,
+        missing: false,
+        score: 9,
+        grade: '9',
+        workflowState: 'graded',
+        submittedAt: '2024-01-07T10:00:00Z',
+        updatedAt: '2024-01-08T00:00:00Z',
+      }),
       submissionEvent({ id: gid(1005), courseId: OTHER_COURSE, late: true, missing: true }),
-      commentEvent({ id: gid(202), submissionId: gid(1001), courseId: COURSE, authorId: gid(9), body: 'Second', createdAt: '2024-01-11T12:00:00Z' }),
-      commentEvent({ id: gid(201), submissionId: gid(1001), courseId: COURSE, authorId: gid(21), body: 'First', createdAt: '2024-01-11T10:00:00Z', attachmentIds: ['5'] }),
-      commentEvent({ id: gid(203), submissionId: gid(1003), courseId: COURSE, authorId: gid(9), body: 'Noted', createdAt: '2024-01-14T10:00:00Z', attachmentIds: [] }),
-      conversationEvent({ id: gid(4001), userId: gid(21), eventTime: '2024-02-01T08:00:00Z', updatedAt: '2024-02-10T08:00:00Z' }),
+      commentEvent({
+        id: gid(202),
+        submissionId: gid(1001),
+        courseId: COURSE,
+        authorId: gid(9),
+        body: 'Second',
+        createdAt: '2024-01-11T12:00:00Z',
+      }),
+      commentEvent({
+        id: gid(201),
+        submissionId: gid(1001),
+        courseId: COURSE,
+        authorId: gid(21),
+        body: 'First',
+        createdAt: '2024-01-11T10:00:00Z',
+        attachmentIds: ['5'],
+      }),
+      commentEvent({
+        id: gid(203),
+        submissionId: gid(1003),
+        courseId: COURSE,
+        authorId: gid(9),
+        body: 'Noted',
+        createdAt: '2024-01-14T10:00:00Z',
+        attachmentIds: [],
+      }),
+      conversationEvent({
+        id: gid(4001),
+        userId: gid(21),
+        eventTime: '2024-02-01T08:00:00Z',
+        updatedAt: '2024-02-10T08:00:00Z',
+      }),
       messageEvent({ id: gid(5001), conversationId: gid(4001), authorId: gid(21), createdAt: '2024-02-01T08:00:00Z' }),
       messageEvent({ id: gid(5002), conversationId: gid(4001), authorId: gid(9), createdAt: '2024-02-10T08:00:00Z' }),
       conversationEvent({ id: gid(4002), userId: gid(22), eventTime: '2024-03-05T08:00:00Z' }),
       conversationEvent({ id: gid(4003), userId: gid(23), eventTime: '2024-01-20T08:00:00Z' }),
-      resourceLinkEvent({ id: gid(3001), courseId: COURSE, toolId: TOOL, url: 'https://tool.example/launch/1', eventTime: '2024-01-02T00:00:00Z' }),
-      resourceLinkEvent({ id: gid(3002), courseId: COURSE, contextType: 'Assignment', contextId: gid(11), toolId: TOOL, url: 'https://tool.example/launch/2', eventTime: '2024-01-03T00:00:00Z' }),
+      resourceLinkEvent({
+        id: gid(3001),
+        courseId: COURSE,
+        toolId: TOOL,
+        url: 'https://tool.example/launch/1',
+        eventTime: '2024-01-02T00:00:00Z',
+      }),
+      resourceLinkEvent({
+        id: gid(3002),
+        courseId: COURSE,
+        contextType: 'Assignment',
+        contextId: gid(11),
+        toolId: TOOL,
+        url: 'https://tool.example/launch/2',
+        eventTime: '2024-01-03T00:00:00Z',
+      }),
       resourceLinkEvent({ id: gid(3003), courseId: COURSE, toolId: TOOL, workflowState: 'deleted' }),
       resourceLinkEvent({ id: gid(3004), courseId: OTHER_COURSE, toolId: gid(43) }),
     ]);
@@ -48,11 +142,32 @@ describeEachDatabase('the example queries for reporting tools', (db) => {
       late: {
         totalCount: 2,
         nodes: [
-          { id: gid(1003), userId: gid(23), assignmentId: gid(11), workflowState: 'submitted', submittedAt: '2024-01-13T10:00:00.000Z', score: null, grade: null },
-          { id: gid(1001), userId: gid(21), assignmentId: gid(11), workflowState: 'graded', submittedAt: '2024-01-09T10:00:00.000Z', score: 7, grade: '7' },
+          {
+            id: gid(1003),
+            userId: gid(23),
+            assignmentId: gid(11),
+            workflowState: 'submitted',
+            submittedAt: '2024-01-13T10:00:00.000Z',
+            score: null,
+            grade: null,
+          },
+          {
+            id: gid(1001),
+            userId: gid(21),
+            assignmentId: gid(11),
+            workflowState: 'graded',
+            submittedAt: '2024-01-09T10:00:00.000Z',
+            score: 7,
+            grade: '7',
+          },
         ],
       },
-      missing: { totalCount: 1, nodes: [{ id: gid(1002), userId: gid(22), assignmentId: gid(11), workflowState: 'unsubmitted', score: 0, grade: '0' }] },
+      missing: {
+        totalCount: 1,
+        nodes: [
+          { id: gid(1002), userId: gid(22), assignmentId: gid(11), workflowState: 'unsubmitted', score: 0, grade: '0' },
+        ],
+      },
     });
   });
 
@@ -64,8 +179,20 @@ describeEachDatabase('the example queries for reporting tools', (db) => {
     expect(nodes[0].comments).toEqual({
       totalCount: 2,
       nodes: [
-        { id: gid(201), authorId: gid(21), createdAt: '2024-01-11T10:00:00.000Z', body: 'First', attachmentIds: [gid(5)] },
-        { id: gid(202), authorId: gid(9), createdAt: '2024-01-11T12:00:00.000Z', body: 'Second', attachmentIds: [gid(54417187), gid(54417188)] },
+        {
+          id: gid(201),
+          authorId: gid(21),
+          createdAt: '2024-01-11T10:00:00.000Z',
+          body: 'First',
+          attachmentIds: [gid(5)],
+        },
+        {
+          id: gid(202),
+          authorId: gid(9),
+          createdAt: '2024-01-11T12:00:00.000Z',
+          body: 'Second',
+          attachmentIds: [gid(54417187), gid(54417188)],
+        },
       ],
     });
     expect(nodes[1].comments).toEqual({ totalCount: 0, nodes: [] });
@@ -73,17 +200,28 @@ describeEachDatabase('the example queries for reporting tools', (db) => {
   });
 
   it('shows the conversations active between two dates, with participants and messages', async () => {
-    const data = await dataOf(client, example('conversation-activity'), { since: '2024-02-01T00:00:00-07:00', before: '2024-03-01T00:00:00Z' });
+    const data = await dataOf(client, example('conversation-activity'), {
+      since: '2024-02-01T00:00:00-07:00',
+      before: '2024-03-01T00:00:00Z',
+    });
     expect(data.conversations).toEqual({
       totalCount: 1,
-      nodes: [{
-        id: gid(4001), startedById: gid(21), createdAt: '2024-02-01T08:00:00.000Z', updatedAt: '2024-02-10T08:00:00.000Z',
-        participantIds: [gid(9), gid(21)], messageCount: 2,
-        messages: { nodes: [
-          { id: gid(5001), authorId: gid(21), createdAt: '2024-02-01T08:00:00.000Z' },
-          { id: gid(5002), authorId: gid(9), createdAt: '2024-02-10T08:00:00.000Z' },
-        ] },
-      }],
+      nodes: [
+        {
+          id: gid(4001),
+          startedById: gid(21),
+          createdAt: '2024-02-01T08:00:00.000Z',
+          updatedAt: '2024-02-10T08:00:00.000Z',
+          participantIds: [gid(9), gid(21)],
+          messageCount: 2,
+          messages: {
+            nodes: [
+              { id: gid(5001), authorId: gid(21), createdAt: '2024-02-01T08:00:00.000Z' },
+              { id: gid(5002), authorId: gid(9), createdAt: '2024-02-10T08:00:00.000Z' },
+            ],
+          },
+        },
+      ],
     });
   });
 
@@ -92,8 +230,24 @@ describeEachDatabase('the example queries for reporting tools', (db) => {
     expect(data.resourceLinks).toEqual({
       totalCount: 2,
       nodes: [
-        { id: gid(3001), contextType: 'Course', contextId: COURSE, url: 'https://tool.example/launch/1', title: null, createdAt: '2024-01-02T00:00:00.000Z', course: { id: COURSE, title: null, courseCode: null } },
-        { id: gid(3002), contextType: 'Assignment', contextId: gid(11), url: 'https://tool.example/launch/2', title: null, createdAt: '2024-01-03T00:00:00.000Z', course: null },
+        {
+          id: gid(3001),
+          contextType: 'Course',
+          contextId: COURSE,
+          url: 'https://tool.example/launch/1',
+          title: null,
+          createdAt: '2024-01-02T00:00:00.000Z',
+          course: { id: COURSE, title: null, courseCode: null },
+        },
+        {
+          id: gid(3002),
+          contextType: 'Assignment',
+          contextId: gid(11),
+          url: 'https://tool.example/launch/2',
+          title: null,
+          createdAt: '2024-01-03T00:00:00.000Z',
+          course: null,
+        },
       ],
     });
   });
@@ -101,14 +255,31 @@ describeEachDatabase('the example queries for reporting tools', (db) => {
   it('puts a course dashboard together in one request', async () => {
     const data = await dataOf(client, example('course-dashboard'), { courseId: COURSE });
     expect(data.course).toMatchObject({
-      id: COURSE, localId: '565', sisSourceId: '2017.100.101.101-1', lastActivityAt: '2024-01-14T10:00:00.000Z',
-      resourceLinks: { totalCount: 2, nodes: [{ id: gid(3001), url: 'https://tool.example/launch/1', workflowState: 'active' }, { id: gid(3003), url: expect.any(String), workflowState: 'deleted' }] },
+      id: COURSE,
+      localId: '565',
+      sisSourceId: '2017.100.101.101-1',
+      lastActivityAt: '2024-01-14T10:00:00.000Z',
+      resourceLinks: {
+        totalCount: 2,
+        nodes: [
+          { id: gid(3001), url: 'https://tool.example/launch/1', workflowState: 'active' },
+          { id: gid(3003), url: expect.any(String), workflowState: 'deleted' },
+        ],
+      },
       late: { totalCount: 2 },
       missing: { totalCount: 1 },
     });
     expect(data.course.submissions.totalCount).toBe(4);
-    expect(data.course.submissions.nodes.map((n: { id: string; comments: { totalCount: number } }) => [n.id, n.comments.totalCount])).toEqual([
-      [gid(1003), 1], [gid(1002), 0], [gid(1001), 2], [gid(1004), 0],
+    expect(
+      data.course.submissions.nodes.map((n: { id: string; comments: { totalCount: number } }) => [
+        n.id,
+        n.comments.totalCount,
+      ]),
+    ).toEqual([
+      [gid(1003), 1],
+      [gid(1002), 0],
+      [gid(1001), 2],
+      [gid(1004), 0],
     ]);
   });
 });

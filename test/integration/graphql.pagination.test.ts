@@ -2,7 +2,15 @@
 // or skipping a row (ties and NULLs included), with clear errors for bad page arguments.
 import { describeEachDatabase } from '../support/databases';
 import {
-  commentEvent, dataOf, gid, graphqlClient, ingest, messageEvent, conversationEvent, submissionEvent, SubmissionSpec,
+  commentEvent,
+  dataOf,
+  gid,
+  graphqlClient,
+  ingest,
+  messageEvent,
+  conversationEvent,
+  submissionEvent,
+  SubmissionSpec,
 } from '../support/graphql-fixtures';
 
 const COURSE = gid(700);
@@ -30,8 +38,10 @@ function expectedOrder(rows: Row[], field: keyof typeof FIELDS, direction: 'ASC'
   return [...rows]
     .sort((a, b) => {
       if (key) {
-        const va = a[key] === null ? null : typeof a[key] === 'number' ? (a[key] as number) : Date.parse(a[key] as string);
-        const vb = b[key] === null ? null : typeof b[key] === 'number' ? (b[key] as number) : Date.parse(b[key] as string);
+        const va =
+          a[key] === null ? null : typeof a[key] === 'number' ? (a[key] as number) : Date.parse(a[key] as string);
+        const vb =
+          b[key] === null ? null : typeof b[key] === 'number' ? (b[key] as number) : Date.parse(b[key] as string);
         if (va !== vb) {
           if (va === null) return -sign;
           if (vb === null) return sign;
@@ -108,7 +118,12 @@ describeEachDatabase('paginating connections', (db) => {
         const seen: string[] = [];
         let after: string | null = null;
         for (;;) {
-          const data = await dataOf(client, NESTED_QUERY, { id: COURSE, first: 5, after, orderBy: { field, direction } });
+          const data = await dataOf(client, NESTED_QUERY, {
+            id: COURSE,
+            first: 5,
+            after,
+            orderBy: { field, direction },
+          });
           const connection = data.course.submissions;
           expect(connection.totalCount).toBe(22);
           seen.push(...connection.nodes.map((n: { id: string }) => n.id));
@@ -134,9 +149,18 @@ describeEachDatabase('paginating connections', (db) => {
   it('answers an empty page with null cursors and no next page', async () => {
     const data = await dataOf(client, PAGE_QUERY, { first: 0 });
     expect(data.submissions.edges).toEqual([]);
-    expect(data.submissions.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null });
+    expect(data.submissions.pageInfo).toEqual({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      startCursor: null,
+      endCursor: null,
+    });
     const none = await dataOf(client, PAGE_QUERY, { filter: { courseId: gid(999999) } });
-    expect(none.submissions).toMatchObject({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    expect(none.submissions).toMatchObject({
+      totalCount: 0,
+      edges: [],
+      pageInfo: { hasNextPage: false, endCursor: null },
+    });
   });
 
   it('refuses first above 100 with an error naming the argument', async () => {
@@ -153,7 +177,11 @@ describeEachDatabase('paginating connections', (db) => {
   });
 
   it('refuses a cursor it did not make', async () => {
-    for (const after of ['garbage', 'eyJ4IjoxfQ', Buffer.from('[1,"submissions:ID:ASC",null,"12x"]').toString('base64url')]) {
+    for (const after of [
+      'garbage',
+      'eyJ4IjoxfQ',
+      Buffer.from('[1,"submissions:ID:ASC",null,"12x"]').toString('base64url'),
+    ]) {
       const res = await client.query(PAGE_QUERY, { after });
       expect(res.errors![0].message).toMatch(/Invalid argument "after": is not a cursor/);
       expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
@@ -182,13 +210,17 @@ describeEachDatabase('paginating nested comments and messages', (db) => {
     await ingest(db(), [
       submissionEvent({ id: submissionId, courseId: COURSE }),
       // Ids grow with time in Canvas; they arrive out of order here.
-      ...[5, 1, 4, 2, 3].map((n) => commentEvent({ id: gid(8000 + n), submissionId, courseId: COURSE, createdAt: `2024-01-0${n}T00:00:00.000Z` })),
+      ...[5, 1, 4, 2, 3].map((n) =>
+        commentEvent({ id: gid(8000 + n), submissionId, courseId: COURSE, createdAt: `2024-01-0${n}T00:00:00.000Z` }),
+      ),
       conversationEvent({ id: conversationId }),
-      ...[3, 1, 2].map((n) => messageEvent({ id: gid(9000 + n), conversationId, authorId: gid(n), createdAt: `2024-02-0${n}T00:00:00.000Z` })),
+      ...[3, 1, 2].map((n) =>
+        messageEvent({ id: gid(9000 + n), conversationId, authorId: gid(n), createdAt: `2024-02-0${n}T00:00:00.000Z` }),
+      ),
     ]);
   });
 
-  it('pages through a submission\'s comments oldest first', async () => {
+  it("pages through a submission's comments oldest first", async () => {
     const query = `query($after: String) { submission(id: "${gid(800)}") { comments(first: 2, after: $after) {
       totalCount nodes { id createdAt } pageInfo { hasNextPage endCursor } } } }`;
     const seen: string[] = [];
@@ -203,14 +235,21 @@ describeEachDatabase('paginating nested comments and messages', (db) => {
     expect(seen).toEqual([1, 2, 3, 4, 5].map((n) => gid(8000 + n)));
   });
 
-  it('pages through a conversation\'s messages oldest first', async () => {
-    const first = await dataOf(client, `{ conversation(id: "${gid(900)}") { messageCount messages(first: 2) {
-      totalCount nodes { id } pageInfo { hasNextPage endCursor } } } }`);
+  it("pages through a conversation's messages oldest first", async () => {
+    const first = await dataOf(
+      client,
+      `{ conversation(id: "${gid(900)}") { messageCount messages(first: 2) {
+      totalCount nodes { id } pageInfo { hasNextPage endCursor } } } }`,
+    );
     expect(first.conversation.messageCount).toBe(3);
     expect(first.conversation.messages.nodes.map((n: { id: string }) => n.id)).toEqual([gid(9001), gid(9002)]);
     const after = first.conversation.messages.pageInfo.endCursor;
-    const rest = await dataOf(client, `query($after: String) { conversation(id: "${gid(900)}") { messages(first: 2, after: $after) {
-      nodes { id } pageInfo { hasNextPage } } } }`, { after });
+    const rest = await dataOf(
+      client,
+      `query($after: String) { conversation(id: "${gid(900)}") { messages(first: 2, after: $after) {
+      nodes { id } pageInfo { hasNextPage } } } }`,
+      { after },
+    );
     expect(rest.conversation.messages).toEqual({ nodes: [{ id: gid(9003) }], pageInfo: { hasNextPage: false } });
   });
 });

@@ -19,22 +19,32 @@ describe('the committed schema.graphql', () => {
   });
 
   it('offers everything in the shared API contract', () => {
-    const out = execFileSync(process.execPath, [join(ROOT, '..', 'shared', 'tools', 'check-contract.js'), 'schema.graphql'], { cwd: ROOT, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [join(ROOT, '..', 'shared', 'tools', 'check-contract.js'), 'schema.graphql'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(out).toMatch(/offers the whole contract/);
   });
 
   it('describes every type, field, argument and enum value', () => {
     const missing: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
-      if (type.name.startsWith('__') || (isScalarType(type) && ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name))) continue;
+      if (
+        type.name.startsWith('__') ||
+        (isScalarType(type) && ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name))
+      )
+        continue;
       if (!type.description) missing.push(type.name);
       if (isObjectType(type) || isInputObjectType(type)) {
         for (const field of Object.values(type.getFields())) {
           if (!field.description) missing.push(`${type.name}.${field.name}`);
-          for (const arg of 'args' in field ? field.args : []) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+          for (const arg of 'args' in field ? field.args : [])
+            if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
         }
       }
-      if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+      if (isEnumType(type))
+        for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
     }
     expect(missing).toEqual([]);
   });

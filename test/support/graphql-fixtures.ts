@@ -20,7 +20,12 @@ export const gid = (local: number | string) => globalIdOf(local);
 
 function inCourse(event: CanvasEvent, courseId: string | null): CanvasEvent {
   if (courseId === null) {
-    return withMetadata(event, { context_id: undefined, context_type: undefined, context_account_id: undefined, context_sis_source_id: undefined });
+    return withMetadata(event, {
+      context_id: undefined,
+      context_type: undefined,
+      context_account_id: undefined,
+      context_sis_source_id: undefined,
+    });
   }
   return withMetadata(event, { context_id: courseId, context_type: 'Course' });
 }
@@ -46,13 +51,21 @@ export function submissionEvent(spec: SubmissionSpec): CanvasEvent {
   const updatedAt = spec.updatedAt === null ? undefined : (spec.updatedAt ?? '2024-01-10T10:00:00.000Z');
   const body: Record<string, unknown> = { submission_id: spec.id, updated_at: updatedAt };
   for (const [key, field] of [
-    ['assignment_id', 'assignmentId'], ['user_id', 'userId'], ['score', 'score'], ['grade', 'grade'], ['late', 'late'],
-    ['missing', 'missing'], ['workflow_state', 'workflowState'], ['submitted_at', 'submittedAt'],
+    ['assignment_id', 'assignmentId'],
+    ['user_id', 'userId'],
+    ['score', 'score'],
+    ['grade', 'grade'],
+    ['late', 'late'],
+    ['missing', 'missing'],
+    ['workflow_state', 'workflowState'],
+    ['submitted_at', 'submittedAt'],
   ] as const) {
     if (spec[field] !== undefined) body[key] = spec[field];
   }
   const event = withBody(fixture(spec.name ?? 'submission_updated'), body);
-  return withMetadata(inCourse(event, spec.courseId), { event_time: spec.eventTime ?? updatedAt ?? '2024-01-10T10:00:00.000Z' });
+  return withMetadata(inCourse(event, spec.courseId), {
+    event_time: spec.eventTime ?? updatedAt ?? '2024-01-10T10:00:00.000Z',
+  });
 }
 
 export interface CommentSpec {
@@ -154,7 +167,11 @@ export async function ingest(db: TestDatabase, events: Array<CanvasEvent | strin
   return outcomes.map((o) => o.id);
 }
 
-export interface GraphQLResponse<D = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/** Response data as tests read it: shaped by each query, so untyped on purpose. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type QueryData = any;
+
+export interface GraphQLResponse<D = QueryData> {
   status: number;
   data?: D;
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
@@ -169,15 +186,18 @@ export async function graphqlClient(db: TestDatabase, env: Record<string, string
   });
   return {
     app,
-    async query<D = any>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<D>> { // eslint-disable-line @typescript-eslint/no-explicit-any
-      const res = await request(app).post('/graphql').set('Content-Type', 'application/json').send({ query, variables });
+    async query<D = QueryData>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<D>> {
+      const res = await request(app)
+        .post('/graphql')
+        .set('Content-Type', 'application/json')
+        .send({ query, variables });
       return { status: res.status, data: res.body?.data, errors: res.body?.errors };
     },
   };
 }
 
 /** `query`'s data, failing the test with the errors when there are any. */
-export async function dataOf<D = any>( // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function dataOf<D = QueryData>(
   client: Awaited<ReturnType<typeof graphqlClient>>,
   query: string,
   variables: Record<string, unknown> = {},

@@ -2,7 +2,8 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 
 @ObjectType('ConversationMessage', {
-  description: 'A message posted in a conversation, from conversation_message_created events. Its text is not part of the event.',
+  description:
+    'A message posted in a conversation, from conversation_message_created events. Its text is not part of the event.',
   simpleResolvers: true,
 })
 export class ConversationMessageType {

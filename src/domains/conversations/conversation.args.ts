@@ -7,7 +7,10 @@ import { Conversation } from './conversation.entity';
 
 @InputType('ConversationFilter', { description: 'Narrows the list of conversations; every condition given must hold.' })
 export class ConversationFilter {
-  @Field(() => ID, { nullable: true, description: 'Only conversations this user started or wrote a message in (global id).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Only conversations this user started or wrote a message in (global id).',
+  })
   participantId?: string | null;
 
   @Field(() => Date, { nullable: true, description: 'Only conversations updated at or after this instant.' })
@@ -23,14 +26,20 @@ export class ConversationsArgs extends PageArgs {
   filter?: ConversationFilter | null;
 }
 
-export function applyConversationFilter(qb: SelectQueryBuilder<Conversation>, filter: ConversationFilter | null | undefined): void {
+export function applyConversationFilter(
+  qb: SelectQueryBuilder<Conversation>,
+  filter: ConversationFilter | null | undefined,
+): void {
   const a = qb.alias;
   const participantId = optionalIdArgument(filter?.participantId, 'filter.participantId');
   if (participantId) {
     // Served by idx_conversation_participants_user (user_id, conversation_id).
-    qb.andWhere(`${a}.id IN (SELECT p.conversation_id FROM conversation_participants p WHERE p.user_id = :cParticipant)`, {
-      cParticipant: BigInt(participantId),
-    });
+    qb.andWhere(
+      `${a}.id IN (SELECT p.conversation_id FROM conversation_participants p WHERE p.user_id = :cParticipant)`,
+      {
+        cParticipant: BigInt(participantId),
+      },
+    );
   }
   if (filter?.updatedSince) qb.andWhere(`${a}.updatedAt >= :cUpdatedSince`, { cUpdatedSince: filter.updatedSince });
   if (filter?.updatedBefore) qb.andWhere(`${a}.updatedAt < :cUpdatedBefore`, { cUpdatedBefore: filter.updatedBefore });

@@ -11,7 +11,11 @@ import { conversationLoaders } from './conversation.loaders';
 import { ConversationType } from './conversation.type';
 
 const ConversationConnection = connectionType(ConversationType, 'Conversation', 'conversations');
-const ConversationMessageConnection = connectionType(ConversationMessageType, 'ConversationMessage', 'conversation messages');
+const ConversationMessageConnection = connectionType(
+  ConversationMessageType,
+  'ConversationMessage',
+  'conversation messages',
+);
 
 const BY_ID: ListOrder = { scope: 'conversations', field: null, direction: 'ASC' };
 // Canvas ids grow with time, so id order is posting order: oldest message first.
@@ -19,8 +23,14 @@ const MESSAGES_OLDEST_FIRST: ListOrder = { scope: 'conversationMessages', field:
 
 @Resolver(() => ConversationType)
 export class ConversationResolver {
-  @Query(() => ConversationType, { nullable: true, description: 'One conversation by its global id; null when unknown.' })
-  conversation(@Arg('id', () => ID, { description: 'Global Canvas id of the conversation.' }) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => ConversationType, {
+    nullable: true,
+    description: 'One conversation by its global id; null when unknown.',
+  })
+  conversation(
+    @Arg('id', () => ID, { description: 'Global Canvas id of the conversation.' }) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ) {
     return ctx.loaders.of(conversationLoaders).byId.load(idArgument(id, 'id'));
   }
 
@@ -40,7 +50,8 @@ export class ConversationResolver {
   }
 
   @FieldResolver(() => [ID], {
-    description: 'Global ids of everyone who took part: its starter and the authors of its messages; distinct, ascending.',
+    description:
+      'Global ids of everyone who took part: its starter and the authors of its messages; distinct, ascending.',
   })
   async participantIds(@Root() conversation: Conversation, @Ctx() ctx: GraphQLContext): Promise<string[]> {
     const rows = await ctx.loaders.of(conversationLoaders).participants.load(conversation.id);

@@ -12,7 +12,10 @@ export class ConversationType {
   @Field(() => ID, { description: 'Global Canvas id of the conversation (body.conversation_id, widened to global).' })
   id: string;
 
-  @Field(() => ID, { nullable: true, description: 'Global id of the user who started it (metadata.user_id of conversation_created).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of the user who started it (metadata.user_id of conversation_created).',
+  })
   startedById: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When it was started (event time of conversation_created).' })

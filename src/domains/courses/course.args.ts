@@ -7,7 +7,10 @@ export class CourseFilter {
   @Field(() => [ID], { nullable: true, description: 'Only these courses (global ids, at most 100).' })
   ids?: string[] | null;
 
-  @Field(() => ID, { nullable: true, description: 'Only courses of this account (global id, as in metadata.context_account_id).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Only courses of this account (global id, as in metadata.context_account_id).',
+  })
   accountId?: string | null;
 }
 

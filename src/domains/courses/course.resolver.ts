@@ -15,8 +15,14 @@ const BY_ID: ListOrder = { scope: 'courses', field: null, direction: 'ASC' };
 
 @Resolver(() => CourseType)
 export class CourseResolver {
-  @Query(() => CourseType, { nullable: true, description: 'One course by its global id; null when no event has named it.' })
-  course(@Arg('id', () => ID, { description: 'Global Canvas id of the course.' }) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => CourseType, {
+    nullable: true,
+    description: 'One course by its global id; null when no event has named it.',
+  })
+  course(
+    @Arg('id', () => ID, { description: 'Global Canvas id of the course.' }) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ) {
     return ctx.loaders.of(courseLoaders).byId.load(idArgument(id, 'id'));
   }
 
@@ -33,7 +39,9 @@ export class CourseResolver {
     return page;
   }
 
-  @FieldResolver(() => ID, { description: 'The local part of the id, as Canvas shows it in course URLs (/courses/565).' })
+  @FieldResolver(() => ID, {
+    description: 'The local part of the id, as Canvas shows it in course URLs (/courses/565).',
+  })
   localId(@Root() course: Course): string {
     return localIdOf(course.id);
   }

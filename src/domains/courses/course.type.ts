@@ -12,10 +12,16 @@ export class CourseType {
   @Field(() => ID, { description: 'Global Canvas id of the course (shard × 10^13 + local id).' })
   id: string;
 
-  @Field(() => ID, { nullable: true, description: 'Global id of the account the course belongs to (metadata.context_account_id).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of the account the course belongs to (metadata.context_account_id).',
+  })
   accountId: string | null;
 
-  @Field(() => String, { nullable: true, description: "The course's SIS id, as Canvas reports it (metadata.context_sis_source_id)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The course's SIS id, as Canvas reports it (metadata.context_sis_source_id).",
+  })
   sisSourceId: string | null;
 
   @Field(() => String, { nullable: true, description: 'Course name, from LTI launches (context_title).' })
@@ -24,7 +30,10 @@ export class CourseType {
   @Field(() => String, { nullable: true, description: 'Short course code, from LTI launches (context_label).' })
   courseCode: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Opaque LTI context id of the course, from LTI launches (context_id).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Opaque LTI context id of the course, from LTI launches (context_id).',
+  })
   ltiContextId: string | null;
 
   @Field(() => Date, { description: 'Event time of the earliest event seen in this course.' })

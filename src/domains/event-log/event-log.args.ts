@@ -11,7 +11,10 @@ export class EventFilter {
   @Field(() => [String], { nullable: true, description: 'Only events of these types (metadata.event_name).' })
   names?: string[] | null;
 
-  @Field(() => Date, { nullable: true, description: 'Only events that happened at or after this instant (event time).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Only events that happened at or after this instant (event time).',
+  })
   since?: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'Only events that happened before this instant (event time).' })
@@ -30,7 +33,8 @@ export class EventsArgs extends PageArgs {
 export function applyEventFilter(qb: SelectQueryBuilder<EventRecord>, filter: EventFilter | null | undefined): void {
   const a = qb.alias;
   if (filter?.names) {
-    if (filter.names.length > 100) throw new BadInputError(`may hold at most 100 names, got ${filter.names.length}`, 'filter.names');
+    if (filter.names.length > 100)
+      throw new BadInputError(`may hold at most 100 names, got ${filter.names.length}`, 'filter.names');
     qb.andWhere(filter.names.length ? `${a}.name IN (:...eNames)` : '1 = 0', { eNames: filter.names });
   }
   if (filter?.since) qb.andWhere(`${a}.time >= :eSince`, { eSince: filter.since });

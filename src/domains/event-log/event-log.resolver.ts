@@ -29,7 +29,8 @@ export class EventLogResolver {
   }
 
   @FieldResolver(() => JSONScalar, {
-    description: 'The event exactly as received. Numbers too large for a double (ids sent as numbers) come as strings of their digits.',
+    description:
+      'The event exactly as received. Numbers too large for a double (ids sent as numbers) come as strings of their digits.',
   })
   payload(@Root() event: EventRecord): unknown {
     return losslessToPlain(parseLossless(event.payload));

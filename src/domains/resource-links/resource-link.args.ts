@@ -7,7 +7,10 @@ import { ResourceLink } from './resource-link.entity';
 
 @InputType('ResourceLinkFilter', { description: 'Narrows a list of resource links; every condition given must hold.' })
 export class ResourceLinkFilter {
-  @Field(() => ID, { nullable: true, description: 'Only links placed directly in this course (contextType Course, contextId this id).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Only links placed directly in this course (contextType Course, contextId this id).',
+  })
   courseId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only links in this kind of context: Course or Assignment.' })
@@ -46,9 +49,12 @@ export function checkResourceLinkFilter(filter: ResourceLinkFilter | null | unde
 export function applyResourceLinkFilter(qb: SelectQueryBuilder<ResourceLink>, filter: CheckedResourceLinkFilter): void {
   const a = qb.alias;
   if (filter.courseId) {
-    qb.andWhere(`${a}.contextType = 'Course' AND ${a}.contextId = :rlCourseId`, { rlCourseId: BigInt(filter.courseId) });
+    qb.andWhere(`${a}.contextType = 'Course' AND ${a}.contextId = :rlCourseId`, {
+      rlCourseId: BigInt(filter.courseId),
+    });
   }
   if (filter.contextType) qb.andWhere(`${a}.contextType = :rlContextType`, { rlContextType: filter.contextType });
-  if (filter.workflowState) qb.andWhere(`${a}.workflowState = :rlWorkflowState`, { rlWorkflowState: filter.workflowState });
+  if (filter.workflowState)
+    qb.andWhere(`${a}.workflowState = :rlWorkflowState`, { rlWorkflowState: filter.workflowState });
   if (filter.toolId) qb.andWhere(`${a}.toolId = :rlToolId`, { rlToolId: BigInt(filter.toolId) });
 }

@@ -17,8 +17,14 @@ export const RESOURCE_LINKS_BY_ID: ListOrder = { scope: 'resourceLinks', field: 
 
 @Resolver(() => ResourceLinkType)
 export class ResourceLinkResolver {
-  @Query(() => ResourceLinkType, { nullable: true, description: 'One resource link by its global id; null when unknown.' })
-  resourceLink(@Arg('id', () => ID, { description: 'Global Canvas id of the link.' }) id: string, @Ctx() ctx: GraphQLContext) {
+  @Query(() => ResourceLinkType, {
+    nullable: true,
+    description: 'One resource link by its global id; null when unknown.',
+  })
+  resourceLink(
+    @Arg('id', () => ID, { description: 'Global Canvas id of the link.' }) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ) {
     return ctx.loaders.of(resourceLinkLoaders).byId.load(idArgument(id, 'id'));
   }
 
@@ -38,7 +44,10 @@ export class ResourceLinkResolver {
     return localIdOf(link.id);
   }
 
-  @FieldResolver(() => CourseType, { nullable: true, description: 'The course the link is placed in, when contextType is Course.' })
+  @FieldResolver(() => CourseType, {
+    nullable: true,
+    description: 'The course the link is placed in, when contextType is Course.',
+  })
   course(@Root() link: ResourceLink, @Ctx() ctx: GraphQLContext) {
     if (link.contextType !== 'Course') return null;
     return ctx.loaders.of(courseLoaders).byId.load(link.contextId);

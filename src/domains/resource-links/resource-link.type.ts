@@ -12,7 +12,10 @@ export class ResourceLinkType {
   @Field(() => ID, { description: 'Global Canvas id of the link (body.resource_link_id).' })
   id: string;
 
-  @Field(() => String, { nullable: true, description: 'The link\'s stable UUID, as tools see it (body.resource_link_uuid).' })
+  @Field(() => String, {
+    nullable: true,
+    description: "The link's stable UUID, as tools see it (body.resource_link_uuid).",
+  })
   uuid: string | null;
 
   @Field(() => String, { nullable: true, description: 'UUID Canvas uses to look the link up (body.lookup_uuid).' })
@@ -24,13 +27,19 @@ export class ResourceLinkType {
   @Field(() => String, { description: 'What contextId names: Course or Assignment (body.context_type).' })
   contextType: string;
 
-  @Field(() => ID, { nullable: true, description: 'Global id of the external tool the link launches (body.context_external_tool_id).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of the external tool the link launches (body.context_external_tool_id).',
+  })
   toolId: string | null;
 
   @Field(() => String, { nullable: true, description: 'The launch URL of the link (body.url).' })
   url: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Canvas workflow state of the link, e.g. active or deleted (body.workflow_state).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Canvas workflow state of the link, e.g. active or deleted (body.workflow_state).',
+  })
   workflowState: string | null;
 
   @Field(() => String, { nullable: true, description: 'Title of the link, from LTI launches (resource_link_title).' })

@@ -22,7 +22,9 @@ export class SubmissionCommentResolver {
     return submission;
   }
 
-  @FieldResolver(() => [ID], { description: 'Global ids of the files attached to the comment (body.attachment_ids, widened to global).' })
+  @FieldResolver(() => [ID], {
+    description: 'Global ids of the files attached to the comment (body.attachment_ids, widened to global).',
+  })
   attachmentIds(@Root() comment: SubmissionComment): string[] {
     return JSON.parse(comment.attachmentIds) as string[];
   }

@@ -12,7 +12,10 @@ export class SubmissionCommentType {
   @Field(() => ID, { description: 'Global id of the submission commented on (body.submission_id, widened to global).' })
   submissionId: string;
 
-  @Field(() => ID, { nullable: true, description: 'Global id of the comment\'s author (body.user_id, widened to global).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Global id of the comment's author (body.user_id, widened to global).",
+  })
   authorId: string | null;
 
   @Field(() => String, { nullable: true, description: 'Text of the comment (body.body).' })

@@ -38,6 +38,9 @@ export class SubmissionVersionType {
   @Field(() => Date, { nullable: true, description: 'Grading time in this state (body.graded_at).' })
   gradedAt: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'The event\'s body.updated_at: the clock history is ordered by (event time when absent).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: "The event's body.updated_at: the clock history is ordered by (event time when absent).",
+  })
   updatedAt: Date | null;
 }

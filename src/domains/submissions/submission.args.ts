@@ -35,13 +35,22 @@ export class SubmissionFilter {
   @Field(() => ID, { nullable: true, description: 'Only submissions of this student (global id).' })
   userId?: string | null;
 
-  @Field(() => [String], { nullable: true, description: 'Only submissions in one of these workflow states (e.g. submitted, graded).' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Only submissions in one of these workflow states (e.g. submitted, graded).',
+  })
   workflowStates?: string[] | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Only submissions whose late flag is this value (unknown matches neither).' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only submissions whose late flag is this value (unknown matches neither).',
+  })
   late?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Only submissions whose missing flag is this value (unknown matches neither).' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only submissions whose missing flag is this value (unknown matches neither).',
+  })
   missing?: boolean | null;
 
   @Field(() => Date, { nullable: true, description: 'Only submissions submitted at or after this instant.' })
@@ -50,7 +59,10 @@ export class SubmissionFilter {
   @Field(() => Date, { nullable: true, description: 'Only submissions submitted before this instant.' })
   submittedBefore?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Only submissions Canvas changed at or after this instant (updatedAt).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Only submissions Canvas changed at or after this instant (updatedAt).',
+  })
   updatedSince?: Date | null;
 }
 
@@ -88,7 +100,10 @@ export interface CheckedSubmissionFilter {
 export function checkSubmissionFilter(filter: SubmissionFilter | null | undefined): CheckedSubmissionFilter {
   if (!filter) return {};
   if (filter.workflowStates && filter.workflowStates.length > 100) {
-    throw new BadInputError(`may hold at most 100 states, got ${filter.workflowStates.length}`, 'filter.workflowStates');
+    throw new BadInputError(
+      `may hold at most 100 states, got ${filter.workflowStates.length}`,
+      'filter.workflowStates',
+    );
   }
   const checked: CheckedSubmissionFilter = {
     courseId: optionalIdArgument(filter.courseId, 'filter.courseId'),
@@ -110,7 +125,9 @@ export function applySubmissionFilter(qb: SelectQueryBuilder<Submission>, f: Che
   if (f.assignmentId) qb.andWhere(`${a}.assignmentId = :sAssignmentId`, { sAssignmentId: BigInt(f.assignmentId) });
   if (f.userId) qb.andWhere(`${a}.userId = :sUserId`, { sUserId: BigInt(f.userId) });
   if (f.workflowStates) {
-    qb.andWhere(f.workflowStates.length ? `${a}.workflowState IN (:...sStates)` : '1 = 0', { sStates: f.workflowStates });
+    qb.andWhere(f.workflowStates.length ? `${a}.workflowState IN (:...sStates)` : '1 = 0', {
+      sStates: f.workflowStates,
+    });
   }
   if (f.late !== undefined) qb.andWhere(`${a}.late = :sLate`, { sLate: f.late });
   if (f.missing !== undefined) qb.andWhere(`${a}.missing = :sMissing`, { sMissing: f.missing });

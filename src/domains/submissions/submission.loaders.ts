@@ -20,7 +20,11 @@ export function submissionLoaders(dataSource: DataSource) {
   const countByCourse = perParentCountLoader(perCourse);
   const pageByCourse = perParentPageLoader(perCourse, countByCourse, (rows) => prime(byId, rows));
 
-  const perSubmission: PerParentList<SubmissionComment, null> = { dataSource, entity: SubmissionComment, parentProperty: 'submissionId' };
+  const perSubmission: PerParentList<SubmissionComment, null> = {
+    dataSource,
+    entity: SubmissionComment,
+    parentProperty: 'submissionId',
+  };
   const commentCount = perParentCountLoader(perSubmission);
   const commentPage = perParentPageLoader(perSubmission, commentCount);
 

@@ -22,11 +22,16 @@ const COMMENTS_OLDEST_FIRST: ListOrder = { scope: 'submissionComments', field: n
 @Resolver(() => SubmissionType)
 export class SubmissionResolver {
   @Query(() => SubmissionType, { nullable: true, description: 'One submission by its global id; null when unknown.' })
-  submission(@Arg('id', () => ID, { description: 'Global Canvas id of the submission.' }) id: string, @Ctx() ctx: GraphQLContext) {
+  submission(
+    @Arg('id', () => ID, { description: 'Global Canvas id of the submission.' }) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ) {
     return ctx.loaders.of(submissionLoaders).byId.load(idArgument(id, 'id'));
   }
 
-  @Query(() => SubmissionConnection, { description: 'Submissions in every course, filtered and sorted as asked (ascending id by default).' })
+  @Query(() => SubmissionConnection, {
+    description: 'Submissions in every course, filtered and sorted as asked (ascending id by default).',
+  })
   async submissions(@Args() args: SubmissionsArgs, @Ctx() ctx: GraphQLContext) {
     const request = pageRequest(args, submissionOrder(args.orderBy));
     const qb = ctx.dataSource.createQueryBuilder(Submission, 'n');

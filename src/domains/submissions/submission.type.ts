@@ -22,10 +22,17 @@ export class SubmissionType {
   @Field(() => Int, { nullable: true, description: 'Which attempt this is, counting from 1 (body.attempt).' })
   attempt: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Text of the submission, for text entries and quizzes (body.body); Canvas truncates it at 8192 characters.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Text of the submission, for text entries and quizzes (body.body); Canvas truncates it at 8192 characters.',
+  })
   body: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The grade as Canvas shows it: a letter, points, complete/incomplete... (body.grade).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The grade as Canvas shows it: a letter, points, complete/incomplete... (body.grade).',
+  })
   grade: string | null;
 
   @Field(() => Float, { nullable: true, description: 'Points awarded (body.score).' })
@@ -34,25 +41,37 @@ export class SubmissionType {
   @Field(() => Boolean, { nullable: true, description: 'Whether Canvas counts the submission as late (body.late).' })
   late: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Whether Canvas counts the submission as missing (body.missing).' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Whether Canvas counts the submission as missing (body.missing).',
+  })
   missing: boolean | null;
 
   @Field(() => ID, { nullable: true, description: 'Global id of the group, for group assignments (body.group_id).' })
   groupId: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The assignment\'s id as LTI tools know it (body.lti_assignment_id).' })
+  @Field(() => String, {
+    nullable: true,
+    description: "The assignment's id as LTI tools know it (body.lti_assignment_id).",
+  })
   ltiAssignmentId: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The student\'s id as LTI tools know it (body.lti_user_id).' })
+  @Field(() => String, { nullable: true, description: "The student's id as LTI tools know it (body.lti_user_id)." })
   ltiUserId: string | null;
 
-  @Field(() => String, { nullable: true, description: 'How it was submitted, e.g. online_text_entry, online_upload, online_quiz (body.submission_type).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'How it was submitted, e.g. online_text_entry, online_upload, online_quiz (body.submission_type).',
+  })
   submissionType: string | null;
 
   @Field(() => String, { nullable: true, description: 'The URL submitted, for online_url submissions (body.url).' })
   url: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Canvas workflow state: submitted, unsubmitted, graded, pending_review (body.workflow_state).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Canvas workflow state: submitted, unsubmitted, graded, pending_review (body.workflow_state).',
+  })
   workflowState: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When the student submitted (body.submitted_at).' })
@@ -61,6 +80,9 @@ export class SubmissionType {
   @Field(() => Date, { nullable: true, description: 'When it was last graded (body.graded_at).' })
   gradedAt: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'When Canvas last changed it (body.updated_at): the clock its latest state is chosen by.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When Canvas last changed it (body.updated_at): the clock its latest state is chosen by.',
+  })
   updatedAt: Date | null;
 }
