@@ -8,6 +8,7 @@ import {
   graphqlClient,
   ingest,
   messageEvent,
+  QueryData,
   conversationEvent,
   submissionEvent,
   SubmissionSpec,
@@ -99,7 +100,7 @@ describeEachDatabase('paginating connections', (db) => {
         let pages = 0;
         db().statements.length = 0;
         for (;;) {
-          const data = await dataOf(client, PAGE_QUERY, { first: 4, after, orderBy: { field, direction } });
+          const data: QueryData = await dataOf(client, PAGE_QUERY, { first: 4, after, orderBy: { field, direction } });
           const { edges, pageInfo } = data.submissions;
           seen.push(...edges.map((e: { node: Row }) => e.node.id));
           expect(pageInfo.hasPreviousPage).toBe(after !== null);
@@ -118,7 +119,7 @@ describeEachDatabase('paginating connections', (db) => {
         const seen: string[] = [];
         let after: string | null = null;
         for (;;) {
-          const data = await dataOf(client, NESTED_QUERY, {
+          const data: QueryData = await dataOf(client, NESTED_QUERY, {
             id: COURSE,
             first: 5,
             after,
@@ -226,7 +227,7 @@ describeEachDatabase('paginating nested comments and messages', (db) => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const { submission } = await dataOf(client, query, { after });
+      const { submission }: QueryData = await dataOf(client, query, { after });
       expect(submission.comments.totalCount).toBe(5);
       seen.push(...submission.comments.nodes.map((n: { id: string }) => n.id));
       if (!submission.comments.pageInfo.hasNextPage) break;
