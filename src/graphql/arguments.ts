@@ -18,13 +18,18 @@ export function optionalIdArgument(value: string | null | undefined, path: strin
 
 export const MAX_LIST_ARGUMENT = 100;
 
-/** A list argument of ids, each checked; at most MAX_LIST_ARGUMENT of them. */
-export function idListArgument(values: readonly string[] | null | undefined, path: string): string[] | undefined {
+/** A list argument (names, states) without repeats, in a stable order; at most MAX_LIST_ARGUMENT items. */
+export function listArgument(values: readonly string[] | null | undefined, path: string): string[] | undefined {
   if (values == null) return undefined;
   if (values.length > MAX_LIST_ARGUMENT) {
-    throw new BadInputError(`may hold at most ${MAX_LIST_ARGUMENT} ids, got ${values.length}`, path);
+    throw new BadInputError(`may hold at most ${MAX_LIST_ARGUMENT} items, got ${values.length}`, path);
   }
-  return [...new Set(values.map((v, i) => idArgument(v, `${path}[${i}]`)))];
+  return [...new Set(values)].sort();
+}
+
+/** A list argument of ids, each checked; at most MAX_LIST_ARGUMENT of them. */
+export function idListArgument(values: readonly string[] | null | undefined, path: string): string[] | undefined {
+  return listArgument(values, path)?.map((v) => idArgument(v, `${path}[${values!.indexOf(v)}]`));
 }
 
 /** Ids as query parameters: BigInt, so MySQL compares them as integers, never as doubles. */
