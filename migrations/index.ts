@@ -3,6 +3,7 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { ReplayProgress1763800000001 } from './1763800000001-replay-progress';
 import { CourseFactVersions1763800000002 } from './1763800000002-course-fact-versions';
+import { LtiLaunches1763800000200 } from './1763800000200-lti-launches';
 import { GraphqlListIndexes1763900000000 } from './1763900000000-graphql-list-indexes';
 
-export const migrations = [InitialSchema1763800000000, ReplayProgress1763800000001, CourseFactVersions1763800000002, GraphqlListIndexes1763900000000];
+export const migrations = [InitialSchema1763800000000, ReplayProgress1763800000001, CourseFactVersions1763800000002, LtiLaunches1763800000200, GraphqlListIndexes1763900000000];

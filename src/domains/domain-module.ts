@@ -3,11 +3,18 @@
 // through this shape, via the list in ./index.ts.
 import type { ContextProjector, Projector } from '../ingest/projector';
 
+/** Configuration a projection depends on (replay applies the configuration of its own run). */
+export interface ProjectionSettings {
+  /** LTI_DEFAULT_SHARD: the shard of launches whose root account no live event has named yet. */
+  ltiDefaultShard?: bigint | null;
+}
+
 export interface DomainModule {
   name: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: Function[];
-  projectors?: Projector<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The projectors, or a function that builds them for the configuration in force. */
+  projectors?: Projector<any>[] | ((settings: ProjectionSettings) => Projector<any>[]); // eslint-disable-line @typescript-eslint/no-explicit-any
   contextProjectors?: ContextProjector[];
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   resolvers?: Function[];

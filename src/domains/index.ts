@@ -2,10 +2,12 @@
 import { ProjectorRegistry } from '../ingest/projector';
 import { conversationsModule } from './conversations';
 import { coursesModule } from './courses';
-import type { DomainModule } from './domain-module';
+import type { DomainModule, ProjectionSettings } from './domain-module';
 import { eventLogModule } from './event-log';
+import { ltiModule } from '../lti';
 import { resourceLinksModule } from './resource-links';
 import { submissionsModule } from './submissions';
+import { usersModule } from './users';
 
 export const domainModules: readonly DomainModule[] = [
   coursesModule,
@@ -13,14 +15,19 @@ export const domainModules: readonly DomainModule[] = [
   submissionsModule,
   conversationsModule,
   eventLogModule,
+  usersModule,
+  ltiModule,
 ];
 
 /** Tables that projections own: dropped and refilled by replay. */
 export const projectionEntities = domainModules.flatMap((m) => m.entities);
 
-export function buildProjectorRegistry(modules: readonly DomainModule[] = domainModules): ProjectorRegistry {
+export function buildProjectorRegistry(
+  modules: readonly DomainModule[] = domainModules,
+  settings: ProjectionSettings = {},
+): ProjectorRegistry {
   return new ProjectorRegistry(
-    modules.flatMap((m) => m.projectors ?? []),
+    modules.flatMap((m) => (typeof m.projectors === 'function' ? m.projectors(settings) : (m.projectors ?? []))),
     modules.flatMap((m) => m.contextProjectors ?? []),
   );
 }

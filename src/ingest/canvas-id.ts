@@ -48,3 +48,18 @@ export function toGlobalId(id: string, shardSource: string | null | undefined): 
 export function globalIdOnShard(localId: string, shard: bigint): string {
   return (shard * SHARD_FACTOR + BigInt(localId)).toString();
 }
+
+/**
+ * Ids this service makes up for things Canvas named without an id (a resource link known
+ * only from LTI launches) live in shards 900000 and above, which Canvas does not use:
+ * the same `hashHex` always gives the same id, never a Canvas one.
+ */
+const RESERVED_BASE = 900_000n * SHARD_FACTOR;
+
+export function reservedIdFromHash(hashHex: string): string {
+  return (RESERVED_BASE + (BigInt(`0x${hashHex}`) % (MAX_ID - RESERVED_BASE + 1n))).toString();
+}
+
+export function isReservedId(id: string): boolean {
+  return BigInt(id) >= RESERVED_BASE;
+}
