@@ -6,7 +6,42 @@ import { z } from 'zod';
 const tokenList = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(',').map((t) => t.trim()).filter(Boolean));
+  .transform((v) => (v ?? '').split(',').map((t) => t.trim()).filter(Boolean))
+  .superRefine((tokens, ctx) => {
+    // The entry itself is never echoed: it is a secret.
+    tokens.forEach((token, i) => {
+      if (/^sha256:/i.test(token) && !/^sha256:[0-9a-f]{64}$/i.test(token)) {
+        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} starts with sha256: but is not followed by 64 hex digits` });
+      }
+    });
+  });
+
+const corsOrigins = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const origins = (v ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    for (const origin of origins) {
+      if (origin === '*') continue;
+      let parsed: URL | null = null;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        // reported below
+      }
+      if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+        ctx.addIssue({ code: 'custom', message: `"${origin.slice(0, 80)}" is not an origin such as https://app.example.edu (scheme, host, optional port; no path or trailing slash) or *` });
+        return z.NEVER;
+      }
+    }
+    return origins;
+  });
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const positiveInt = z.coerce.number().int().positive();
 
 const byteSize = z
   .string()
@@ -51,6 +86,20 @@ const schema = z.object({
   CANVAS_JWT_ISSUER: z.string().min(1).default('https://live-events.canvas.instructure.com'),
   LTI_CONSUMERS: ltiConsumers,
   INGEST_BODY_LIMIT: byteSize.default(16 * 1024 * 1024),
+  METRICS_TOKEN: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((v) => !/^sha256:/i.test(v) || /^sha256:[0-9a-f]{64}$/i.test(v), 'starts with sha256: but is not followed by 64 hex digits')
+    .optional(),
+  CORS_ORIGINS: corsOrigins,
+  GRAPHQL_MAX_DEPTH: positiveInt.default(12),
+  GRAPHQL_MAX_COST: positiveInt.default(50_000),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  GRAPHQL_INTROSPECTION: booleanFlag.default(true),
+  REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -9,7 +9,22 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>): Lo
   const pretty = config.NODE_ENV === 'development' && process.stdout.isTTY;
   return pino({
     level: config.LOG_LEVEL,
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.query.token',
+        // Errors can carry what was sent: body-parser keeps the raw body, TypeORM and mysql2
+        // the statement with its values (event payloads, names, emails).
+        'err.body',
+        'err.raw',
+        'err.parameters',
+        'err.sql',
+        'err.driverError.sql',
+        'err.driverError.parameters',
+      ],
+      censor: '[redacted]',
+    },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
   });
 }

@@ -2,14 +2,29 @@
 // graceful shutdown on SIGTERM/SIGINT that lets in-flight requests finish.
 import 'reflect-metadata';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { loadConfig } from './config';
 import { databaseKind, openDataSource } from './db/data-source';
 import { entities, migrations } from './db/entities';
 import { CanvasJwtVerifier } from './ingest/jwt';
 import { createLogger } from './logger';
-import { createApp } from './server';
+import { openModeBindingProblem } from './security/binding';
+import { TokenStore } from './security/tokens';
+import { createApp, startDraining } from './server';
 
-const SHUTDOWN_GRACE_MS = 10_000;
+/** After the grace period, how long closing the pool may take before the process exits anyway. */
+const HARD_EXIT_AFTER_GRACE_MS = 5_000;
+
+/** A DATABASE_URL fit for a log line: the password replaced. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.split(':')[0] + ':…';
+  }
+}
 
 async function main(): Promise<void> {
   let config;
@@ -19,32 +34,85 @@ async function main(): Promise<void> {
     console.error((error as Error).message);
     process.exit(2);
   }
+  const tokens = new TokenStore(config);
+  const bindingProblem = openModeBindingProblem(config.HOST, tokens.open);
+  if (bindingProblem) {
+    console.error(`could not start: ${bindingProblem}`);
+    process.exit(2);
+  }
   const logger = createLogger(config);
   const verifier = config.CANVAS_JWKS ? new CanvasJwtVerifier(config.CANVAS_JWKS, config.CANVAS_JWT_ISSUER) : null;
   await verifier?.load();
-  const dataSource = await openDataSource({ url: config.DATABASE_URL, entities, migrations });
+  const dataSource = await openDataSource({ url: config.DATABASE_URL, entities, migrations }).catch((error: Error) => {
+    throw new Error(
+      `DATABASE_URL: cannot open ${withoutPassword(config.DATABASE_URL)} or apply its migrations: ${error.message}`,
+    );
+  });
   const app = await createApp({ config, dataSource, logger, verifier });
-  const server = app.listen(config.PORT, config.HOST);
-  await once(server, 'listening');
+  const server = createServer(
+    {
+      // Bounds on slow clients: the whole request (headers and body) must arrive within
+      // REQUEST_TIMEOUT_MS, the headers within at most 20 s; idle keep-alive sockets close.
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      headersTimeout: Math.min(config.REQUEST_TIMEOUT_MS, 20_000),
+      keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(config.REQUEST_TIMEOUT_MS, 5_000),
+    },
+    app,
+  );
+  server.listen(config.PORT, config.HOST);
+  await once(server, 'listening').catch((error: Error) => {
+    throw new Error(`HOST/PORT: cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`);
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info(
     { database: databaseKind(config.DATABASE_URL), url: `http://${config.HOST}:${port}` },
     `listening on http://${config.HOST}:${port} (GraphQL IDE at /graphql)`,
   );
+  if (tokens.open) {
+    logger.warn(
+      { host: config.HOST, open: true },
+      `OPEN MODE: no READ_TOKENS, ADMIN_TOKENS or INGEST_TOKENS are set, so every caller is an admin; ` +
+        `serving on the loopback address ${config.HOST} only. Set tokens before binding to another address.`,
+    );
+  } else {
+    if (config.READ_TOKENS.length + config.ADMIN_TOKENS.length === 0) {
+      logger.warn('no READ_TOKENS or ADMIN_TOKENS are set: /graphql refuses every caller');
+    }
+    if (config.INGEST_TOKENS.length === 0 && !verifier) {
+      logger.warn('no INGEST_TOKENS and no CANVAS_JWKS are set: POST /events refuses every caller');
+    }
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
     stopping = true;
+    startDraining(app);
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-    const timer = setTimeout(() => {
-      logger.warn('in-flight requests did not finish in time; closing anyway');
+    // A request that arrives on a kept-alive connection meanwhile is answered, and that
+    // connection then closes instead of waiting for more.
+    server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
+    const grace = setTimeout(() => {
+      logger.warn(
+        { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+        'in-flight requests did not finish in time; closing anyway',
+      );
       server.closeAllConnections();
-    }, SHUTDOWN_GRACE_MS);
-    timer.unref();
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    grace.unref();
+    const hardExit = setTimeout(() => {
+      logger.error('shutdown did not complete; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS + HARD_EXIT_AFTER_GRACE_MS);
+    hardExit.unref();
     server.close(async () => {
-      await dataSource.destroy().catch(() => undefined);
+      clearTimeout(grace);
+      await dataSource.destroy().catch((error) => logger.warn({ err: error }, 'closing the database failed'));
       logger.info('stopped');
       process.exit(0);
     });
@@ -55,6 +123,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`could not start: ${(error as Error).message}`);
+  // One line, no stack: start failures are configuration or environment, not bugs to debug.
+  console.error(`could not start: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
   process.exit(1);
 });

@@ -6,11 +6,17 @@ import pinoHttp from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { buildProjectorRegistry } from './domains';
-import { ideRouter } from './graphql/ide';
-import { EventLog } from './ingest/event-log';
+import { IDE_ASSET_PREFIX, ideRouter } from './graphql/ide';
 import { eventsRouter } from './ingest/events.route';
 import { CanvasJwtVerifier } from './ingest/jwt';
 import type { Logger } from './logger';
+import { MeteredEventLog } from './observability/metered-event-log';
+import { Metrics } from './observability/metrics';
+import { ingestTimer, metricsRouter } from './observability/metrics.route';
+import { requireRole } from './security/access';
+import { corsPolicy, graphqlContentType, securityHeaders } from './security/http-hardening';
+import { ingestGate } from './security/ingest-access';
+import { TokenStore } from './security/tokens';
 
 export interface AppDependencies {
   config: Config;
@@ -40,18 +46,42 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
     }),
   );
 
-  const eventLog = new EventLog(dataSource, buildProjectorRegistry());
-  app.use('/events', eventsRouter({ eventLog, verifier: deps.verifier ?? null, bodyLimit: config.INGEST_BODY_LIMIT, logger }));
+  // Who may call what: see src/security. Open mode (no tokens) makes every caller an admin.
+  const tokens = new TokenStore(config);
+  const metrics = new Metrics(dataSource);
+  app.use(securityHeaders({ assetPrefixes: [`/graphql${IDE_ASSET_PREFIX}`] }));
+  app.use('/metrics', metricsRouter(metrics, tokens));
+
+  const eventLog = new MeteredEventLog(dataSource, buildProjectorRegistry(), metrics);
+  const ingest = ingestGate(tokens, { signedPayloads: Boolean(deps.verifier) });
+  app.use(
+    '/events',
+    ingestTimer(metrics, 'events'),
+    ingest.checkToken,
+    eventsRouter({ eventLog, verifier: deps.verifier ?? null, bodyLimit: config.INGEST_BODY_LIMIT, logger, admitBody: ingest.admitBody }),
+  );
+  const cors = corsPolicy(config.CORS_ORIGINS);
+  if (cors) app.use('/graphql', cors);
+  // The IDE page and its assets load without a token; the user pastes one in its header editor.
   app.use('/graphql', ideRouter());
-  app.use('/graphql', await (await import('./graphql')).graphqlRouter({ config, dataSource, logger }));
+  app.use(
+    '/graphql',
+    requireRole(tokens, { anyOf: ['read'], format: 'graphql', hint: 'send a read or admin token as Authorization: Bearer <token>' }),
+    graphqlContentType(),
+    await (await import('./graphql')).graphqlRouter({ config, dataSource, logger, metrics }),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', async (req, res) => {
+    if (req.app.locals.draining === true) return res.status(503).json({ status: 'shutting down' });
     try {
-      await dataSource.query('SELECT 1');
-      const pending = await dataSource.showMigrations();
+      // A database that stops answering (rather than refusing) must not hang the probe.
+      const pending = await withTimeout(READINESS_TIMEOUT_MS, async () => {
+        await dataSource.query('SELECT 1');
+        return dataSource.showMigrations();
+      });
       if (pending) return res.status(503).json({ status: 'migrations pending' });
       res.json({ status: 'ready' });
     } catch {
@@ -64,6 +94,20 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
   });
   app.use(httpErrorHandler(logger));
   return app;
+}
+
+const READINESS_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    work().then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+/** From now on /readyz answers 503 so load balancers stop sending traffic (graceful shutdown). */
+export function startDraining(app: express.Express): void {
+  app.locals.draining = true;
 }
 
 /** Body-parser and other HTTP-level errors as clear 4xx answers; anything else masked. */

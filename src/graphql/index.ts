@@ -8,14 +8,22 @@ import express, { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { graphqlMetricsPlugin } from '../observability/graphql-metrics';
+import type { Metrics } from '../observability/metrics';
+import { accessOf } from '../security/access';
 import { createContext, GraphQLContext } from './context';
 import { formatError } from './errors';
+import { queryLimitsPlugin } from './limits';
 import { graphqlSchema } from './schema';
 
 export interface GraphQLDependencies {
-  config: Pick<Config, 'NODE_ENV'>;
+  config: Pick<
+    Config,
+    'NODE_ENV' | 'GRAPHQL_MAX_DEPTH' | 'GRAPHQL_MAX_ALIASES' | 'GRAPHQL_MAX_COST' | 'GRAPHQL_INTROSPECTION'
+  >;
   dataSource: DataSource;
   logger: Logger;
+  metrics?: Metrics;
 }
 
 const QUERY_BODY_LIMIT = '1mb';
@@ -25,16 +33,30 @@ export async function graphqlRouter(deps: GraphQLDependencies): Promise<Router> 
   const server = new ApolloServer<GraphQLContext>({
     schema: await graphqlSchema(),
     csrfPrevention: true,
-    introspection: true,
+    // On by default: exploring the schema in the IDE is a use. GRAPHQL_INTROSPECTION=false hides it.
+    introspection: deps.config.GRAPHQL_INTROSPECTION,
+    // One operation per HTTP request, so the limits below bound what one request costs.
+    allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: development,
     formatError: formatError({ logger: deps.logger, development }),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      queryLimitsPlugin({
+        maxDepth: deps.config.GRAPHQL_MAX_DEPTH,
+        maxAliases: deps.config.GRAPHQL_MAX_ALIASES,
+        maxCost: deps.config.GRAPHQL_MAX_COST,
+      }),
+      ...(deps.metrics ? [graphqlMetricsPlugin(deps.metrics)] : []),
+    ],
   });
   await server.start();
   const router = express.Router();
   router.use(
     express.json({ limit: QUERY_BODY_LIMIT }),
-    expressMiddleware(server, { context: async () => createContext(deps.dataSource) }),
+    // The token check in front of this router (src/security) says who is asking.
+    expressMiddleware(server, {
+      context: async ({ res }) => createContext(deps.dataSource, accessOf(res).roles.has('admin') ? 'admin' : 'reader'),
+    }),
   );
   return router;
 }

@@ -13,6 +13,11 @@ export interface EventsRouteOptions {
   verifier: CanvasJwtVerifier | null;
   bodyLimit: number;
   logger: Logger;
+  /**
+   * Sees the raw body before anything is parsed or stored; answers and returns false to
+   * refuse it (the access check: a caller without a token must send a signed payload).
+   */
+  admitBody?: (raw: Buffer, contentType: string | null, res: Response) => boolean;
 }
 
 export function eventsRouter(options: EventsRouteOptions): Router {
@@ -23,6 +28,7 @@ export function eventsRouter(options: EventsRouteOptions): Router {
     async (req: Request, res: Response) => {
       const type = mediaType(req.headers['content-type']);
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (options.admitBody && !options.admitBody(raw, req.headers['content-type'] ?? null, res)) return;
       const source = { route: 'events', contentType: req.headers['content-type'] ?? null };
       try {
         if (!isAcceptedType(type)) {

@@ -53,7 +53,16 @@ export class CanvasJwtVerifier {
 
   private async fetchKeySet(): Promise<JWTVerifyGetKey> {
     // The remote set refreshes itself on an unknown kid (with a cooldown against floods).
-    if (this.isRemote) return createRemoteJWKSet(new URL(this.source));
+    if (this.isRemote) {
+      const remote = createRemoteJWKSet(new URL(this.source));
+      // Fetched once now, so an unreachable or malformed URL stops the start (see load()).
+      try {
+        await remote.reload();
+      } catch (error) {
+        throw new Error(`CANVAS_JWKS: cannot fetch a JWKS from ${this.source}: ${(error as Error).message}`);
+      }
+      return remote;
+    }
     let parsed: JSONWebKeySet;
     try {
       parsed = JSON.parse(await readFile(this.source, 'utf8')) as JSONWebKeySet;

@@ -29,6 +29,16 @@ export function isAcceptedType(type: string | null): boolean {
   return type !== null && (JSON_TYPES.has(type) || NDJSON_TYPES.has(type) || JWT_TYPES.has(type) || type.endsWith('+json'));
 }
 
+/** True when every event in the body is a compact JWS: the whole body, or each NDJSON line. */
+export function isSignedBody(text: string, contentType: string | null): boolean {
+  const type = mediaType(contentType ?? undefined);
+  if (type !== null && NDJSON_TYPES.has(type)) {
+    const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+    return lines.length > 0 && lines.every(looksLikeJws);
+  }
+  return looksLikeJws(text);
+}
+
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes UTF-8 strictly: invalid bytes are refused, not replaced. */

@@ -1,0 +1,22 @@
+// The event log as the HTTP routes use it: the same appends, each outcome counted in the
+// ingest metrics by event name and status. Imports and replays use the plain EventLog.
+import type { DataSource } from 'typeorm';
+import { EventLog, IncomingItem, IngestSource, ItemOutcome } from '../ingest/event-log';
+import type { ProjectorRegistry } from '../ingest/projector';
+import type { Metrics } from './metrics';
+
+export class MeteredEventLog extends EventLog {
+  constructor(
+    dataSource: DataSource,
+    registry: ProjectorRegistry,
+    private readonly metrics: Metrics,
+  ) {
+    super(dataSource, registry);
+  }
+
+  override async append(items: IncomingItem[], source: IngestSource, receivedAt?: Date): Promise<ItemOutcome[]> {
+    const outcomes = await super.append(items, source, receivedAt);
+    this.metrics.recordIngest(outcomes);
+    return outcomes;
+  }
+}

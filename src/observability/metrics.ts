@@ -1,0 +1,166 @@
+// Prometheus metrics for one app: events ingested by name and outcome, ingest latency,
+// GraphQL operations with duration and errors, database connections in use, and the
+// process defaults. Each app gets its own registry (never prom-client's global one), so
+// several apps in one process — tests — do not clash.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { ItemOutcome } from '../ingest/event-log';
+
+const PREFIX = 'canvas_events_';
+
+/**
+ * Caps the distinct values of a label that callers choose (event names, operation
+ * names): a flood of made-up names must not become a flood of time series.
+ */
+export class BoundedLabel {
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly max: number,
+    private readonly pattern = /^[A-Za-z0-9_.:-]{1,80}$/,
+  ) {}
+
+  value(raw: string | null | undefined, fallback: string): string {
+    if (!raw) return fallback;
+    if (!this.pattern.test(raw)) return 'other';
+    if (this.seen.has(raw)) return raw;
+    if (this.seen.size >= this.max) return 'other';
+    this.seen.add(raw);
+    return raw;
+  }
+}
+
+export interface PoolStats {
+  inUse: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
+/** Connections of the DataSource's pool: mysql2's pool counters, or SQLite's single connection. */
+export function poolStats(dataSource: DataSource): PoolStats {
+  if (!dataSource.isInitialized) return { inUse: 0, idle: 0, waiting: 0, max: 0 };
+  const pool = (dataSource.driver as { pool?: MysqlPoolInternals }).pool;
+  if (dataSource.options.type === 'mysql' && pool?._allConnections) {
+    // mysql2 exposes no public stats; these queues are what its own getConnection() uses.
+    const all = pool._allConnections.length;
+    const idle = pool._freeConnections?.length ?? 0;
+    return {
+      inUse: all - idle,
+      idle,
+      waiting: pool._connectionQueue?.length ?? 0,
+      max: pool.config?.connectionLimit ?? 0,
+    };
+  }
+  // better-sqlite3: one connection, opened at start, used by every statement in turn.
+  return { inUse: 1, idle: 0, waiting: 0, max: 1 };
+}
+
+interface MysqlPoolInternals {
+  _allConnections?: { length: number };
+  _freeConnections?: { length: number };
+  _connectionQueue?: { length: number };
+  config?: { connectionLimit?: number };
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly contentType = this.registry.contentType;
+
+  private readonly eventNames = new BoundedLabel(500);
+  private readonly operationNames = new BoundedLabel(200);
+
+  private readonly eventsIngested = new Counter({
+    name: `${PREFIX}ingested_total`,
+    help: 'Events received, by event name and outcome (stored, duplicate, invalid, unprojected, rejected).',
+    labelNames: ['event_name', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly ingestDuration = new Histogram({
+    name: `${PREFIX}ingest_duration_seconds`,
+    help: 'Time to answer an ingest request (POST /events, POST /lti/launch), by route and HTTP status.',
+    labelNames: ['route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+    registers: [this.registry],
+  });
+
+  private readonly graphqlOperations = new Counter({
+    name: `${PREFIX}graphql_operations_total`,
+    help: 'GraphQL operations, by operation name and type, and whether they answered with errors.',
+    labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly graphqlDuration = new Histogram({
+    name: `${PREFIX}graphql_operation_duration_seconds`,
+    help: 'Time from receiving a GraphQL operation to sending its answer, by operation name and type.',
+    labelNames: ['operation_name', 'operation_type'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  private readonly graphqlErrors = new Counter({
+    name: `${PREFIX}graphql_errors_total`,
+    help: 'Errors in GraphQL answers, by operation name and error code.',
+    labelNames: ['operation_name', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(dataSource: DataSource, options: { processMetrics?: boolean } = {}) {
+    const pool = (state: keyof PoolStats) => () => poolStats(dataSource)[state];
+    const gauges: Array<[string, string, () => number]> = [
+      [
+        'db_connections_in_use',
+        'Database connections running a statement or transaction now (SQLite: its one connection).',
+        pool('inUse'),
+      ],
+      ['db_connections_idle', 'Open database connections waiting in the pool.', pool('idle')],
+      ['db_connections_waiting', 'Requests waiting for a free database connection.', pool('waiting')],
+      ['db_connections_max', 'The most connections the pool opens.', pool('max')],
+    ];
+    for (const [name, help, read] of gauges) {
+      new Gauge({
+        name: `${PREFIX}${name}`,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    }
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  recordIngest(outcomes: readonly ItemOutcome[]): void {
+    for (const outcome of outcomes) {
+      this.eventsIngested.inc({ event_name: this.eventNames.value(outcome.name, 'unknown'), outcome: outcome.status });
+    }
+  }
+
+  observeIngestRequest(route: string, status: number, seconds: number): void {
+    this.ingestDuration.observe({ route, status: String(status) }, seconds);
+  }
+
+  recordGraphqlOperation(operation: {
+    name: string | null;
+    type: string | null;
+    seconds: number;
+    errorCodes: string[];
+  }): void {
+    const operation_name = this.operationNames.value(operation.name, 'anonymous');
+    const operation_type = operation.type ?? 'unknown';
+    this.graphqlOperations.inc({
+      operation_name,
+      operation_type,
+      outcome: operation.errorCodes.length ? 'error' : 'ok',
+    });
+    this.graphqlDuration.observe({ operation_name, operation_type }, operation.seconds);
+    for (const code of operation.errorCodes) this.graphqlErrors.inc({ operation_name, code });
+  }
+
+  /** The exposition text for GET /metrics. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
