@@ -5,7 +5,9 @@
 import { Column, ColumnOptions, PrimaryColumn, PrimaryGeneratedColumn, ValueTransformer } from 'typeorm';
 
 const toDecimalString: ValueTransformer = {
-  to: (value: unknown) => value,
+  // Sent as BigInt so MySQL compares an id with a BIGINT column as integers (a quoted
+  // string would be compared as a double on MySQL 8, confusing ids above 2^53).
+  to: (value: unknown) => (typeof value === 'string' && /^[0-9]+$/.test(value) ? BigInt(value) : value),
   from: (value: unknown) => (value === null || value === undefined ? value : String(value)),
 };
 
