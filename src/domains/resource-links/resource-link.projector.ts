@@ -33,15 +33,17 @@ export const resourceLinkProjector: Projector<z.output<typeof body>> = {
       createdAt: event.name === 'lti_resource_link_created' ? earlier(current?.createdAt, event.time) : current?.createdAt ?? null,
     };
     if (isNewer(version, current?.stateVersion)) {
+      // The newest event's body is the state: a field it leaves out is null. (writeRow
+      // skips undefined, which kept an older value only when the older event came first.)
       Object.assign(changes, {
         stateVersion: version,
-        uuid: b.resource_link_uuid,
-        lookupUuid: b.lookup_uuid,
+        uuid: b.resource_link_uuid ?? null,
+        lookupUuid: b.lookup_uuid ?? null,
         contextId,
         contextType: b.context_type,
-        toolId: globalId(event, b.context_external_tool_id),
-        url: b.url,
-        workflowState: b.workflow_state,
+        toolId: globalId(event, b.context_external_tool_id) ?? null,
+        url: b.url ?? null,
+        workflowState: b.workflow_state ?? null,
       });
     }
     await writeRow(tx, ResourceLink, current, { id }, changes);

@@ -63,25 +63,29 @@ export const submissionProjector: Projector<SubmissionBody> = {
     // Absent metadata never erases the course; a newer event's state replaces the rest.
     if (courseId && (!current?.courseId || isNewer(version, current.stateVersion))) changes.courseId = courseId;
     if (isNewer(version, current?.stateVersion)) {
+      // The newest event's body is the state, field for field: a field it leaves out is
+      // null, not the older value. writeRow skips undefined, so an absent field used to
+      // keep the older event's value when that one arrived first, and stay null when it
+      // arrived second: the result depended on arrival order.
       Object.assign(changes, {
         stateVersion: version,
-        assignmentId: globalId(event, b.assignment_id),
-        userId: globalId(event, b.user_id),
-        attempt: b.attempt,
-        body: b.body,
-        grade: b.grade,
-        score: b.score,
-        late: b.late,
-        missing: b.missing,
-        groupId: globalId(event, b.group_id),
-        ltiAssignmentId: b.lti_assignment_id,
-        ltiUserId: b.lti_user_id,
-        submissionType: b.submission_type,
-        url: b.url,
-        workflowState: b.workflow_state,
-        submittedAt: b.submitted_at,
-        gradedAt: b.graded_at,
-        updatedAt: b.updated_at,
+        assignmentId: globalId(event, b.assignment_id) ?? null,
+        userId: globalId(event, b.user_id) ?? null,
+        attempt: b.attempt ?? null,
+        body: b.body ?? null,
+        grade: b.grade ?? null,
+        score: b.score ?? null,
+        late: b.late ?? null,
+        missing: b.missing ?? null,
+        groupId: globalId(event, b.group_id) ?? null,
+        ltiAssignmentId: b.lti_assignment_id ?? null,
+        ltiUserId: b.lti_user_id ?? null,
+        submissionType: b.submission_type ?? null,
+        url: b.url ?? null,
+        workflowState: b.workflow_state ?? null,
+        submittedAt: b.submitted_at ?? null,
+        gradedAt: b.graded_at ?? null,
+        updatedAt: b.updated_at ?? null,
       } satisfies Partial<Submission>);
     }
     await writeRow(tx, Submission, current, { id }, changes);
