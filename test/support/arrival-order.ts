@@ -47,9 +47,14 @@ export async function projectionSnapshot(ds: DataSource) {
   };
 }
 
-/** Empties the event log and every projection (DELETE, not TRUNCATE: cheap on MySQL). */
+/**
+ * Empties the event log and every projection (DELETE, not TRUNCATE: cheap on MySQL), in
+ * one transaction: one commit instead of one per table, which is most of the cost on MySQL.
+ */
 export async function clearEverything(ds: DataSource): Promise<void> {
-  for (const entity of [...projectionEntities, EventRecord, RejectedEvent]) {
-    await ds.createQueryBuilder().delete().from(entity).execute();
-  }
+  await ds.transaction(async (tx) => {
+    for (const entity of [...projectionEntities, EventRecord, RejectedEvent]) {
+      await tx.createQueryBuilder().delete().from(entity).execute();
+    }
+  });
 }

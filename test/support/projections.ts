@@ -1,24 +1,36 @@
-// Reads every projection table in primary-key order, as plain comparable data, so tests
-// can assert that two ways of building projections (live, replayed, reordered) agree.
+// Reads every projection table as plain comparable data, so tests can assert that two
+// ways of building projections (live, replayed, reordered, crashed and resumed) agree.
+// Rows are in primary-key order; a table keyed by a sequence number (history rows) has
+// that number and its event's sequence number left out, since both follow arrival
+// order, and its rows sorted by content instead.
 import { DataSource } from 'typeorm';
 import { projectionEntities } from '../../src/domains';
+
+const ARRIVAL_ORDER_COLUMNS = new Set(['eventId']);
 
 export async function snapshotProjections(dataSource: DataSource): Promise<Record<string, unknown[]>> {
   const snapshot: Record<string, unknown[]> = {};
   for (const entity of projectionEntities) {
     const metadata = dataSource.getMetadata(entity);
     const order = Object.fromEntries(metadata.primaryColumns.map((c) => [c.propertyName, 'ASC' as const]));
+    const sequenceKeyed = metadata.primaryColumns.some((c) => c.isGenerated);
     const rows = await dataSource.manager.find(entity, { order });
-    snapshot[metadata.tableName] = rows.map((row) => {
+    const plainRows = rows.map((row) => {
       const plain: Record<string, unknown> = {};
       for (const column of metadata.columns) {
-        // Sequence ids and event ids of history rows depend on arrival order, not state.
-        if (metadata.tableName === 'submission_versions' && ['id', 'eventId'].includes(column.propertyName)) continue;
+        if (sequenceKeyed && (column.isGenerated || ARRIVAL_ORDER_COLUMNS.has(column.propertyName))) continue;
         const value = (row as Record<string, unknown>)[column.propertyName];
         plain[column.propertyName] = value instanceof Date ? value.toISOString() : value;
       }
       return plain;
     });
+    if (sequenceKeyed) {
+      const keyed = plainRows.map((row) => [JSON.stringify(row), row] as const);
+      keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      snapshot[metadata.tableName] = keyed.map(([, row]) => row);
+    } else {
+      snapshot[metadata.tableName] = plainRows;
+    }
   }
   return snapshot;
 }
