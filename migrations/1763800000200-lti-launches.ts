@@ -3,12 +3,26 @@
 // launches told about contexts, links and users, and the users read model.
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
 
-const id = (name: string, isPrimary = false): TableColumnOptions => ({ name, type: 'bigint', isPrimary, isNullable: !isPrimary });
+const id = (name: string, isPrimary = false): TableColumnOptions => ({
+  name,
+  type: 'bigint',
+  isPrimary,
+  isNullable: !isPrimary,
+});
 const string = (name: string, length: number, isNullable = true, isPrimary = false): TableColumnOptions => ({
-  name, type: 'varchar', length: String(length), isNullable, isPrimary,
+  name,
+  type: 'varchar',
+  length: String(length),
+  isNullable,
+  isPrimary,
 });
 const text = (name: string, isNullable = true): TableColumnOptions => ({ name, type: 'text', isNullable });
-const time = (name: string, isNullable = true): TableColumnOptions => ({ name, type: 'datetime', precision: 3, isNullable });
+const time = (name: string, isNullable = true): TableColumnOptions => ({
+  name,
+  type: 'datetime',
+  precision: 3,
+  isNullable,
+});
 const index = (name: string, columnNames: string[]) => new TableIndex({ name, columnNames });
 
 const TABLES: Array<[string, TableColumnOptions[], TableIndex[]]> = [

@@ -6,4 +6,10 @@ import { CourseFactVersions1763800000002 } from './1763800000002-course-fact-ver
 import { LtiLaunches1763800000200 } from './1763800000200-lti-launches';
 import { GraphqlListIndexes1763900000000 } from './1763900000000-graphql-list-indexes';
 
-export const migrations = [InitialSchema1763800000000, ReplayProgress1763800000001, CourseFactVersions1763800000002, LtiLaunches1763800000200, GraphqlListIndexes1763900000000];
+export const migrations = [
+  InitialSchema1763800000000,
+  ReplayProgress1763800000001,
+  CourseFactVersions1763800000002,
+  LtiLaunches1763800000200,
+  GraphqlListIndexes1763900000000,
+];

@@ -74,6 +74,13 @@ const ltiConsumers = z
     return consumers;
   });
 
+/** A Canvas shard id: the part of a global id above 10^13 (21070000000000565 → 2107). */
+const shardNumber = z
+  .string()
+  .regex(/^\d{1,6}$/, 'must be a Canvas shard number such as 2107 (a global id divided by 10^13)')
+  .transform((v) => BigInt(v))
+  .refine((v) => v < 900_000n, 'must be below 900000 (shards from 900000 up hold ids this service makes up)');
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -85,6 +92,9 @@ const schema = z.object({
   CANVAS_JWKS: z.string().min(1).optional(),
   CANVAS_JWT_ISSUER: z.string().min(1).default('https://live-events.canvas.instructure.com'),
   LTI_CONSUMERS: ltiConsumers,
+  LTI_TIMESTAMP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  LTI_DEFAULT_SHARD: shardNumber.optional(),
+  TRUST_PROXY: booleanFlag.default(false),
   INGEST_BODY_LIMIT: byteSize.default(16 * 1024 * 1024),
   METRICS_TOKEN: z
     .string()

@@ -9,6 +9,7 @@ import { buildProjectorRegistry } from './domains';
 import { IDE_ASSET_PREFIX, ideRouter } from './graphql/ide';
 import { eventsRouter } from './ingest/events.route';
 import { CanvasJwtVerifier } from './ingest/jwt';
+import { launchRouter } from './lti/launch.route';
 import type { Logger } from './logger';
 import { MeteredEventLog } from './observability/metered-event-log';
 import { Metrics } from './observability/metrics';
@@ -52,13 +53,26 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
   app.use(securityHeaders({ assetPrefixes: [`/graphql${IDE_ASSET_PREFIX}`] }));
   app.use('/metrics', metricsRouter(metrics, tokens));
 
-  const eventLog = new MeteredEventLog(dataSource, buildProjectorRegistry(), metrics);
+  const registry = buildProjectorRegistry(undefined, { ltiDefaultShard: config.LTI_DEFAULT_SHARD });
+  const eventLog = new MeteredEventLog(dataSource, registry, metrics);
   const ingest = ingestGate(tokens, { signedPayloads: Boolean(deps.verifier) });
   app.use(
     '/events',
     ingestTimer(metrics, 'events'),
     ingest.checkToken,
     eventsRouter({ eventLog, verifier: deps.verifier ?? null, bodyLimit: config.INGEST_BODY_LIMIT, logger, admitBody: ingest.admitBody }),
+  );
+  // LTI launches authenticate by their OAuth signature, not by a token.
+  app.use(
+    '/lti',
+    launchRouter({
+      eventLog,
+      dataSource,
+      consumers: config.LTI_CONSUMERS,
+      timestampWindowSeconds: config.LTI_TIMESTAMP_WINDOW_SECONDS,
+      trustProxy: config.TRUST_PROXY,
+      logger,
+    }),
   );
   const cors = corsPolicy(config.CORS_ORIGINS);
   if (cors) app.use('/graphql', cors);

@@ -22,12 +22,16 @@ runCli(async () => {
     { format: 'import [{bar}] {percentage}% | {value}/{total} bytes | {eta_formatted} left' },
     Presets.shades_classic,
   );
-  const result = await importNdjson(new EventLog(dataSource, buildProjectorRegistry()), positionals[0], {
-    batchSize,
-    verifier,
-    onStart: (total) => bar.start(total, 0),
-    onProgress: (bytes) => bar.update(bytes),
-  });
+  const result = await importNdjson(
+    new EventLog(dataSource, buildProjectorRegistry(undefined, { ltiDefaultShard: config.LTI_DEFAULT_SHARD })),
+    positionals[0],
+    {
+      batchSize,
+      verifier,
+      onStart: (total) => bar.start(total, 0),
+      onProgress: (bytes) => bar.update(bytes),
+    },
+  );
   bar.stop();
   console.log(
     `${result.lines} lines: ${result.stored} stored, ${result.unprojected} unprojected, ${result.invalid} invalid, ` +

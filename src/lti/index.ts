@@ -3,7 +3,11 @@
 // learns, from live events, which root account a tool consumer guid belongs to.
 import type { DomainModule } from '../domains/domain-module';
 import { LtiFact } from './lti-fact.entity';
-import { ltiLaunchProjector, resourceLinkLaunchesContextProjector, rootAccountContextProjector } from './lti-launch.projector';
+import {
+  ltiLaunchProjector,
+  resourceLinkLaunchesContextProjector,
+  rootAccountContextProjector,
+} from './lti-launch.projector';
 import { RootAccount } from './root-account.entity';
 
 export const ltiModule: DomainModule = {

@@ -13,10 +13,17 @@ import { Course } from '../domains/courses/course.entity';
 import { ResourceLink } from '../domains/resource-links/resource-link.entity';
 import { User } from '../domains/users/user.entity';
 import { seeUser } from '../domains/users/user.projector';
-import { globalIdOnShard, idProblem, isLocalId, normalizeId, reservedIdFromHash, toGlobalId } from '../ingest/canvas-id';
+import {
+  globalIdOnShard,
+  idProblem,
+  isLocalId,
+  normalizeId,
+  reservedIdFromHash,
+  toGlobalId,
+} from '../ingest/canvas-id';
 import { isNewer } from '../ingest/projector';
 import { earlier, later } from '../ingest/time';
-import { LtiFact, LtiFactKind, VersionedValue } from './lti-fact.entity';
+import { LtiFact, VersionedValue } from './lti-fact.entity';
 import { RootAccount } from './root-account.entity';
 
 /** What the projection needs from the configuration. */
@@ -47,7 +54,13 @@ export function parseFacts(text: string | null | undefined): FactMap {
 
 /** Sorted keys: equal facts are equal text, whatever order they were learnt in. */
 function stringifyFacts(facts: FactMap): string {
-  return JSON.stringify(Object.fromEntries(Object.keys(facts).sort().map((k) => [k, facts[k]])));
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.keys(facts)
+        .sort()
+        .map((k) => [k, facts[k]]),
+    ),
+  );
 }
 
 /** Merges one launch into the facts row of (kind, ltiId, consumerGuid) and returns the row. */
@@ -60,7 +73,8 @@ export async function recordFacts(
   const facts = parseFacts(current?.facts);
   const given = { ...launch.facts, ...(launch.contextId !== undefined ? { context_id: launch.contextId } : {}) };
   for (const [name, value] of Object.entries(given)) {
-    if (value !== undefined && isNewer(launch.version, facts[name]?.version)) facts[name] = { value, version: launch.version };
+    if (value !== undefined && isNewer(launch.version, facts[name]?.version))
+      facts[name] = { value, version: launch.version };
   }
   const changes: Partial<LtiFact> = {
     facts: stringifyFacts(facts),
@@ -97,13 +111,18 @@ async function canvasIdOf(
 
 /** The id of the link only launches know: one per (consumer, resource_link_id), in the reserved range. */
 export function launchOnlyLinkId(consumerGuid: string, resourceLinkId: string): string {
-  return reservedIdFromHash(createHash('sha256').update(`${consumerGuid}\n${resourceLinkId}`).digest('hex').slice(0, 24));
+  return reservedIdFromHash(
+    createHash('sha256').update(`${consumerGuid}\n${resourceLinkId}`).digest('hex').slice(0, 24),
+  );
 }
 
 /** The live-event resource link a launch's resource_link_id names (its uuid, or its id). */
 async function canvasLinkOf(tx: EntityManager, row: LtiFact): Promise<ResourceLink | null> {
-  const qb = tx.createQueryBuilder(ResourceLink, 'l').where('l.id <> :own', { own: BigInt(launchOnlyLinkId(row.consumerGuid, row.ltiId)) });
-  if (idProblem(row.ltiId) === null) qb.andWhere('(l.uuid = :lti OR l.id = :id)', { lti: row.ltiId, id: BigInt(row.ltiId) });
+  const qb = tx
+    .createQueryBuilder(ResourceLink, 'l')
+    .where('l.id <> :own', { own: BigInt(launchOnlyLinkId(row.consumerGuid, row.ltiId)) });
+  if (idProblem(row.ltiId) === null)
+    qb.andWhere('(l.uuid = :lti OR l.id = :id)', { lti: row.ltiId, id: BigInt(row.ltiId) });
   else qb.andWhere('l.uuid = :lti', { lti: row.ltiId });
   return qb.orderBy('l.id', 'ASC').getOne();
 }
@@ -154,7 +173,11 @@ export async function applyFacts(tx: EntityManager, row: LtiFact, settings: LtiP
 }
 
 /** Re-applies every facts row of a consumer (its root account just became known). */
-export async function applyConsumer(tx: EntityManager, consumerGuid: string, settings: LtiProjectionSettings): Promise<void> {
+export async function applyConsumer(
+  tx: EntityManager,
+  consumerGuid: string,
+  settings: LtiProjectionSettings,
+): Promise<void> {
   // Contexts first: links follow their course.
   for (const kind of ['context', 'user', 'link'] as const) {
     for (const row of await tx.find(LtiFact, { where: { kind, consumerGuid }, order: { ltiId: 'ASC' } })) {
@@ -165,7 +188,10 @@ export async function applyConsumer(tx: EntityManager, consumerGuid: string, set
 
 /** Re-applies the facts of launches that named a resource link by one of `ltiIds`. */
 export async function applyLinks(tx: EntityManager, ltiIds: string[], settings: LtiProjectionSettings): Promise<void> {
-  const rows = await tx.find(LtiFact, { where: { kind: 'link', ltiId: In(ltiIds) }, order: { ltiId: 'ASC', consumerGuid: 'ASC' } });
+  const rows = await tx.find(LtiFact, {
+    where: { kind: 'link', ltiId: In(ltiIds) },
+    order: { ltiId: 'ASC', consumerGuid: 'ASC' },
+  });
   for (const row of rows) await applyFacts(tx, row, settings);
 }
 
@@ -202,13 +228,19 @@ async function recomputeCourse(tx: EntityManager, id: string, facts: FactMap, fi
   const current = await findForUpdate(tx, Course, { id });
   if (!current && !first) return;
   // A launch is activity in the course: it widens the window (and never narrows it).
-  await writeRow(tx, Course, current, { id }, {
-    title: valueOf(facts, 'title'),
-    courseCode: valueOf(facts, 'label'),
-    ltiContextId: valueOf(facts, 'context_id'),
-    firstSeenAt: earlier(current?.firstSeenAt, first)!,
-    lastActivityAt: later(current?.lastActivityAt, last)!,
-  });
+  await writeRow(
+    tx,
+    Course,
+    current,
+    { id },
+    {
+      title: valueOf(facts, 'title'),
+      courseCode: valueOf(facts, 'label'),
+      ltiContextId: valueOf(facts, 'context_id'),
+      firstSeenAt: earlier(current?.firstSeenAt, first)!,
+      lastActivityAt: later(current?.lastActivityAt, last)!,
+    },
+  );
 }
 
 const USER_FACTS = [
@@ -241,10 +273,16 @@ async function recomputeLink(tx: EntityManager, row: LtiFact, id: string, facts:
     if (current) await tx.delete(ResourceLink, { id });
     return;
   }
-  await writeRow(tx, ResourceLink, current, { id }, {
-    ...values,
-    uuid: row.ltiId.slice(0, 255),
-    contextId: courseId,
-    contextType: 'Course',
-  });
+  await writeRow(
+    tx,
+    ResourceLink,
+    current,
+    { id },
+    {
+      ...values,
+      uuid: row.ltiId.slice(0, 255),
+      contextId: courseId,
+      contextType: 'Course',
+    },
+  );
 }

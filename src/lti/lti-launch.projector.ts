@@ -61,33 +61,45 @@ export function ltiLaunchProjector(settings: LtiProjectionSettings): Projector<L
       const at = { version: stateVersion(event), time: event.time };
       // Context before link: a launch-only link is shown in its context's course.
       if (b.context_id) {
-        const context = await recordFacts(tx, { kind: 'context', ltiId: b.context_id, consumerGuid }, {
-          ...at,
-          contextId: b.context_id,
-          canvasRef: canvasRefOf(b.custom_canvas_course_id),
-          facts: { title: b.context_title, label: b.context_label, context_type: b.context_type },
-        });
+        const context = await recordFacts(
+          tx,
+          { kind: 'context', ltiId: b.context_id, consumerGuid },
+          {
+            ...at,
+            contextId: b.context_id,
+            canvasRef: canvasRefOf(b.custom_canvas_course_id),
+            facts: { title: b.context_title, label: b.context_label, context_type: b.context_type },
+          },
+        );
         await applyFacts(tx, context, settings);
       }
-      const link = await recordFacts(tx, { kind: 'link', ltiId: b.resource_link_id!, consumerGuid }, {
-        ...at,
-        contextId: b.context_id,
-        facts: { title: b.resource_link_title, description: b.resource_link_description },
-      });
+      const link = await recordFacts(
+        tx,
+        { kind: 'link', ltiId: b.resource_link_id!, consumerGuid },
+        {
+          ...at,
+          contextId: b.context_id,
+          facts: { title: b.resource_link_title, description: b.resource_link_description },
+        },
+      );
       await applyFacts(tx, link, settings);
       if (b.user_id) {
-        const user = await recordFacts(tx, { kind: 'user', ltiId: b.user_id, consumerGuid }, {
-          ...at,
-          canvasRef: canvasRefOf(b.custom_canvas_user_id),
-          facts: {
-            lti_user_id: b.user_id,
-            name: b.lis_person_name_full,
-            given_name: b.lis_person_name_given,
-            family_name: b.lis_person_name_family,
-            email: b.lis_person_contact_email_primary,
-            roles: b.roles,
+        const user = await recordFacts(
+          tx,
+          { kind: 'user', ltiId: b.user_id, consumerGuid },
+          {
+            ...at,
+            canvasRef: canvasRefOf(b.custom_canvas_user_id),
+            facts: {
+              lti_user_id: b.user_id,
+              name: b.lis_person_name_full,
+              given_name: b.lis_person_name_given,
+              family_name: b.lis_person_name_family,
+              email: b.lis_person_contact_email_primary,
+              roles: b.roles,
+            },
           },
-        });
+        );
         await applyFacts(tx, user, settings);
       }
     },
@@ -116,7 +128,9 @@ export const resourceLinkLaunchesContextProjector: ContextProjector = {
     if (event.name !== 'lti_resource_link_created' && event.name !== 'lti_resource_link_updated') return;
     const body = linkBody.safeParse(event.body);
     if (!body.success) return;
-    const ids = [globalId(event, body.data.resource_link_id), body.data.resource_link_uuid].filter((v): v is string => !!v);
+    const ids = [globalId(event, body.data.resource_link_id), body.data.resource_link_uuid].filter(
+      (v): v is string => !!v,
+    );
     await applyLinks(tx, ids, {});
   },
 };

@@ -60,7 +60,9 @@ function compareBytes(a: string, b: string): number {
 
 /** RFC 5849 §3.4.1: METHOD&encoded base URI&encoded normalized parameters. */
 export function signatureBaseString(method: string, url: string, parameters: readonly OAuthParameter[]): string {
-  return [method.toUpperCase(), percentEncode(baseStringUri(url)), percentEncode(normalizeParameters(parameters))].join('&');
+  return [method.toUpperCase(), percentEncode(baseStringUri(url)), percentEncode(normalizeParameters(parameters))].join(
+    '&',
+  );
 }
 
 /** RFC 5849 §3.4.2: base64 HMAC-SHA1 keyed by encoded consumer secret & encoded token secret. */
@@ -91,7 +93,11 @@ export interface SignOptions {
  * Signs a form POST the way an LTI tool consumer does: adds the oauth_* parameters and
  * the signature to `parameters` (the query string of `url` is signed too).
  */
-export function signLaunch(url: string, parameters: Record<string, string>, options: SignOptions): Record<string, string> {
+export function signLaunch(
+  url: string,
+  parameters: Record<string, string>,
+  options: SignOptions,
+): Record<string, string> {
   const signed: Record<string, string> = {
     ...parameters,
     oauth_consumer_key: options.consumerKey,

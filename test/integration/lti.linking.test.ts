@@ -12,7 +12,17 @@ import { Replayer } from '../../src/ingest/replay';
 import { LtiFact } from '../../src/lti/lti-fact.entity';
 import { launchOnlyLinkId } from '../../src/lti/lti-facts';
 import { clearEverything } from '../support/arrival-order';
-import { commentEvent, courseContext, freshLocalId, globalIdOf, permutations, plusMs, resourceLinkEvent, rootAccountOf, withMetadata } from '../support/builders';
+import {
+  commentEvent,
+  courseContext,
+  freshLocalId,
+  globalIdOf,
+  permutations,
+  plusMs,
+  resourceLinkEvent,
+  rootAccountOf,
+  withMetadata,
+} from '../support/builders';
 import { describeEachDatabase, TestDatabase } from '../support/databases';
 import { row } from '../support/ingest-app';
 import { appendWith, freshLaunchParams, launchEvent } from '../support/lti';
@@ -35,7 +45,10 @@ function scenario() {
     user_sis_id: 'SIS-ADA',
   };
   const launch = launchEvent(params, T0);
-  const comment = commentEvent({ eventTime: plusMs(T0, 1000), metadata: { ...canvasMetadata, ...courseContext(courseId) } });
+  const comment = commentEvent({
+    eventTime: plusMs(T0, 1000),
+    metadata: { ...canvasMetadata, ...courseContext(courseId) },
+  });
   const linkId = globalIdOf(freshLocalId(), SHARD);
   const link = withMetadata(
     resourceLinkEvent({
@@ -50,7 +63,9 @@ function scenario() {
 }
 
 function replay(db: TestDatabase, settings: ProjectionSettings = {}) {
-  return new Replayer(db.dataSource, buildProjectorRegistry(undefined, settings), projectionEntities).run({ chunkSize: 2 });
+  return new Replayer(db.dataSource, buildProjectorRegistry(undefined, settings), projectionEntities).run({
+    chunkSize: 2,
+  });
 }
 
 describeEachDatabase('LTI launches joined to Canvas courses, links and users', (db) => {
@@ -61,7 +76,9 @@ describeEachDatabase('LTI launches joined to Canvas courses, links and users', (
     await appendWith(db(), [s.launch]);
     expect(await row(db(), Course, { id: s.courseId })).toBeNull();
     expect(await row(db(), User, { id: s.userId })).toBeNull();
-    expect(await row(db(), LtiFact, { kind: 'context', ltiId: s.params.context_id, consumerGuid: s.guid })).toMatchObject({
+    expect(
+      await row(db(), LtiFact, { kind: 'context', ltiId: s.params.context_id, consumerGuid: s.guid }),
+    ).toMatchObject({
       canvasRef: s.params.custom_canvas_course_id,
       appliedId: null,
     });
@@ -113,8 +130,12 @@ describeEachDatabase('LTI launches joined to Canvas courses, links and users', (
       snapshots.push(await snapshotProjections(ds()));
     }
     for (const snapshot of snapshots.slice(1)) expect(snapshot).toEqual(snapshots[0]);
-    expect(snapshots[0].courses).toEqual([expect.objectContaining({ id: s.courseId, title: 'Introduction to Analytical Engines' })]);
-    expect(snapshots[0].resource_links).toEqual([expect.objectContaining({ id: s.linkId, title: 'Week 3 reading quiz' })]);
+    expect(snapshots[0].courses).toEqual([
+      expect.objectContaining({ id: s.courseId, title: 'Introduction to Analytical Engines' }),
+    ]);
+    expect(snapshots[0].resource_links).toEqual([
+      expect.objectContaining({ id: s.linkId, title: 'Week 3 reading quiz' }),
+    ]);
 
     await replay(db());
     expect(await snapshotProjections(ds())).toEqual(snapshots[0]);
@@ -162,7 +183,11 @@ describeEachDatabase('LTI launches joined to Canvas courses, links and users', (
     const oldest = launchEvent({ ...params }, plusMs(T0, -5000));
     delete (oldest.body as Record<string, string>).context_title;
     const states = [];
-    for (const order of [[older, newer, oldest], [oldest, newer, older], [newer, oldest, older]]) {
+    for (const order of [
+      [older, newer, oldest],
+      [oldest, newer, older],
+      [newer, oldest, older],
+    ]) {
       await clearEverything(ds());
       await appendWith(db(), order);
       states.push(await row(db(), Course, { id: params.custom_canvas_course_id }));
@@ -174,7 +199,11 @@ describeEachDatabase('LTI launches joined to Canvas courses, links and users', (
 
   it('does not title a course from a launch in a group', async () => {
     const courseId = globalIdOf(freshLocalId(), SHARD);
-    const params = freshLaunchParams({ custom_canvas_course_id: courseId, context_type: 'Group', context_title: 'Team 7' });
+    const params = freshLaunchParams({
+      custom_canvas_course_id: courseId,
+      context_type: 'Group',
+      context_title: 'Team 7',
+    });
     await appendWith(db(), [launchEvent(params, T0)]);
     expect(await row(db(), Course, { id: courseId })).toBeNull();
   });
@@ -183,7 +212,13 @@ describeEachDatabase('LTI launches joined to Canvas courses, links and users', (
     const params = freshLaunchParams({ custom_canvas_course_id: '$Canvas.course.id' });
     const [outcome] = await appendWith(db(), [launchEvent(params, T0)], { ltiDefaultShard: SHARD });
     expect(outcome.status).toBe('stored');
-    expect(await row(db(), LtiFact, { kind: 'context', ltiId: params.context_id, consumerGuid: params.tool_consumer_instance_guid })).toMatchObject({
+    expect(
+      await row(db(), LtiFact, {
+        kind: 'context',
+        ltiId: params.context_id,
+        consumerGuid: params.tool_consumer_instance_guid,
+      }),
+    ).toMatchObject({
       canvasRef: null,
       appliedId: null,
     });

@@ -22,7 +22,14 @@ export const LTI_ENV = { LTI_CONSUMERS: `${CONSUMER_KEY}:${CONSUMER_SECRET},othe
 export const TOOL_HOST = 'tool.example.edu';
 export const LAUNCH_URL = `http://${TOOL_HOST}/lti/launch`;
 
-const SENDER_SET = ['oauth_timestamp', 'oauth_nonce', 'oauth_signature', 'oauth_consumer_key', 'oauth_signature_method', 'oauth_version'];
+const SENDER_SET = [
+  'oauth_timestamp',
+  'oauth_nonce',
+  'oauth_signature',
+  'oauth_consumer_key',
+  'oauth_signature_method',
+  'oauth_version',
+];
 
 /** The fixture's launch parameters (no oauth_* the sender sets), with `patch` applied (undefined removes). */
 export function launchParams(patch: Record<string, string | undefined> = {}): Record<string, string> {
@@ -83,12 +90,20 @@ export function postLaunch(
 
 /** The event the launch route stores for a good launch received at `receivedAt`. */
 export function launchEvent(params: Record<string, string>, receivedAt: string) {
-  const body = { ...params, oauth_consumer_key: params.oauth_consumer_key ?? CONSUMER_KEY, oauth_nonce: `n${freshLocalId()}` };
+  const body = {
+    ...params,
+    oauth_consumer_key: params.oauth_consumer_key ?? CONSUMER_KEY,
+    oauth_nonce: `n${freshLocalId()}`,
+  };
   return { metadata: { event_name: 'lti_launch', event_time: receivedAt, producer: 'lti' }, body };
 }
 
 /** Appends events (live or launch) one delivery each, with projection settings (e.g. a default shard). */
-export async function appendWith(db: TestDatabase, events: unknown[], settings: ProjectionSettings = {}): Promise<ItemOutcome[]> {
+export async function appendWith(
+  db: TestDatabase,
+  events: unknown[],
+  settings: ProjectionSettings = {},
+): Promise<ItemOutcome[]> {
   const log = new EventLog(db.dataSource, buildProjectorRegistry(undefined, settings));
   const outcomes: ItemOutcome[] = [];
   for (const event of events) {

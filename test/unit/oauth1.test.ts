@@ -1,8 +1,14 @@
 // OAuth 1.0a signing against published vectors (RFC 5849 and the OAuth Core 1.0
 // specification's Appendix A), and our own signer against our own verifier.
 import {
-  baseStringUri, hmacSha1Signature, normalizeParameters, parseFormEncoded, percentEncode, signaturesMatch,
-  signatureBaseString, signLaunch,
+  baseStringUri,
+  hmacSha1Signature,
+  normalizeParameters,
+  parseFormEncoded,
+  percentEncode,
+  signaturesMatch,
+  signatureBaseString,
+  signLaunch,
 } from '../../src/lti/oauth1';
 
 describe('OAuth 1.0a signature base string (RFC 5849)', () => {
@@ -26,7 +32,9 @@ describe('OAuth 1.0a signature base string (RFC 5849)', () => {
   });
 
   it('builds the base string of the RFC 5849 example exactly as the RFC prints it', () => {
-    expect(signatureBaseString('POST', 'http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b', rfcParameters)).toBe(
+    expect(
+      signatureBaseString('POST', 'http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b', rfcParameters),
+    ).toBe(
       'POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q%26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D%26' +
         'c2%3D%26oauth_consumer_key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_method%3DHMAC-SHA1%26' +
         'oauth_timestamp%3D137131201%26oauth_token%3Dkkk9d7dh3k39sjv7',
@@ -56,7 +64,11 @@ describe('HMAC-SHA1 signature (OAuth Core 1.0, Appendix A.5)', () => {
     ['oauth_nonce', 'kllo9940pd9333jh'],
     ['oauth_version', '1.0'],
   ] as const;
-  const base = signatureBaseString('GET', 'http://photos.example.net/photos?file=vacation.jpg&size=original', parameters);
+  const base = signatureBaseString(
+    'GET',
+    'http://photos.example.net/photos?file=vacation.jpg&size=original',
+    parameters,
+  );
 
   it('builds the published base string', () => {
     expect(base).toBe(
@@ -73,15 +85,22 @@ describe('HMAC-SHA1 signature (OAuth Core 1.0, Appendix A.5)', () => {
 
 describe('our launch signer', () => {
   const url = 'https://tool.example.edu/lti/launch?tenant=a%20b';
-  const signed = signLaunch(url, { lti_message_type: 'basic-lti-launch-request', context_title: 'Café ☕' }, {
-    consumerKey: 'key',
-    consumerSecret: 'secret&with=odd chars',
-    timestamp: 1700000000,
-    nonce: 'n-1',
-  });
+  const signed = signLaunch(
+    url,
+    { lti_message_type: 'basic-lti-launch-request', context_title: 'Café ☕' },
+    {
+      consumerKey: 'key',
+      consumerSecret: 'secret&with=odd chars',
+      timestamp: 1700000000,
+      nonce: 'n-1',
+    },
+  );
   const verify = (params: Record<string, string>, secret = 'secret&with=odd chars', at = url) =>
     signaturesMatch(
-      hmacSha1Signature(signatureBaseString('POST', at, [...parseFormEncoded('tenant=a%20b'), ...Object.entries(params)]), secret),
+      hmacSha1Signature(
+        signatureBaseString('POST', at, [...parseFormEncoded('tenant=a%20b'), ...Object.entries(params)]),
+        secret,
+      ),
       params.oauth_signature,
     );
 
