@@ -5,7 +5,9 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { BadInputError } from '../errors';
+import { isDatabaseUnavailable } from '../db/availability';
 import type { Logger } from '../logger';
+import { SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE } from './unavailable';
 
 export class ForbiddenError extends GraphQLError {
   constructor(message: string) {
@@ -39,6 +41,15 @@ export function formatError(options: { logger: Logger; development: boolean }) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
+    // Not a bug but an outage: say so (./unavailable.ts turns the answer into a 503).
+    if (isDatabaseUnavailable(original)) {
+      options.logger.warn({ err: original, path: formatted.path }, 'GraphQL: the database is unavailable');
+      return {
+        message: UNAVAILABLE_MESSAGE,
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code: SERVICE_UNAVAILABLE },
+      };
+    }
     options.logger.error({ err: original, path: formatted.path }, 'GraphQL resolver failed');
     if (options.development) return formatted;
     return {

@@ -15,6 +15,7 @@ import { createContext, GraphQLContext } from './context';
 import { formatError } from './errors';
 import { queryLimitsPlugin } from './limits';
 import { graphqlSchema } from './schema';
+import { unavailablePlugin } from './unavailable';
 
 export interface GraphQLDependencies {
   config: Pick<
@@ -47,6 +48,7 @@ export async function graphqlRouter(deps: GraphQLDependencies): Promise<Router> 
         maxCost: deps.config.GRAPHQL_MAX_COST,
       }),
       ...(deps.metrics ? [graphqlMetricsPlugin(deps.metrics)] : []),
+      unavailablePlugin(),
     ],
   });
   await server.start();
