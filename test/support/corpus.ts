@@ -289,3 +289,34 @@ export function spelled(event: CanvasEvent, variant: DeliveredItem['variant']): 
   }
   return variant === 2 ? JSON.stringify(event, null, 2) : JSON.stringify(event);
 }
+
+/**
+ * `size` distinct events (no two with the same content) drawn from the generator with a
+ * fixed seed: a reproducible stream for outage, crash and concurrency tests.
+ */
+export function sampleCorpus(size: number, seed: number): CanvasEvent[] {
+  const seen = new Set<string>();
+  const events: CanvasEvent[] = [];
+  for (let round = 0; events.length < size; round++) {
+    if (round > 50) throw new Error(`only ${events.length} distinct events for ${size} asked`);
+    for (const event of fc.sample(canvasEventArbitrary, { numRuns: size, seed: seed + round })) {
+      const key = JSON.stringify(canonical(event));
+      if (seen.has(key) || events.length >= size) continue;
+      seen.add(key);
+      events.push(event);
+    }
+  }
+  return events;
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
