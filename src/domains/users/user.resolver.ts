@@ -1,0 +1,97 @@
+// Queries for users, and the fields of a user that are not plain columns: its local id,
+// its roles as a list, and its personal data — null unless the caller is an admin.
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { idArgument } from '../../graphql/arguments';
+import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
+import { GraphQLContext, prime } from '../../graphql/context';
+import { localIdOf } from '../../ingest/canvas-id';
+import { applyUserFilter, UsersArgs } from './user.args';
+import { User } from './user.entity';
+import { userLoaders } from './user.loaders';
+import { UserType } from './user.type';
+
+export const UserConnection = connectionType(UserType, 'User', 'users');
+
+const BY_ID: ListOrder = { scope: 'users', field: null, direction: 'ASC' };
+
+const PERSONAL = 'Personal data: null unless the caller uses an admin token.';
+
+/** The value for admins, null for everyone else. */
+function personal<T>(ctx: GraphQLContext, value: T): T | null {
+  return ctx.role === 'admin' ? value : null;
+}
+
+@Resolver(() => UserType)
+export class UserResolver {
+  @Query(() => UserType, {
+    nullable: true,
+    description: 'One user by global id; null when no launch or live event named them.',
+  })
+  user(@Arg('id', () => ID, { description: 'Global Canvas id of the user.' }) id: string, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.of(userLoaders).byId.load(idArgument(id, 'id'));
+  }
+
+  @Query(() => UserConnection, { description: 'Users seen in launches and live events, in ascending id order.' })
+  async users(@Args() args: UsersArgs, @Ctx() ctx: GraphQLContext) {
+    const request = pageRequest(args, BY_ID);
+    const qb = ctx.dataSource.createQueryBuilder(User, 'n');
+    applyUserFilter(qb, args.filter);
+    const page = await findPage(qb, request);
+    prime(ctx.loaders.of(userLoaders).byId, page.nodes);
+    return page;
+  }
+
+  @FieldResolver(() => ID, { description: 'The local part of the id, as Canvas shows it in user URLs (/users/12345).' })
+  localId(@Root() user: User): string {
+    return localIdOf(user.id);
+  }
+
+  @FieldResolver(() => [String], {
+    description: 'LIS roles of the latest launch (roles, split at commas), e.g. Instructor; empty when never launched.',
+  })
+  roles(@Root() user: User): string[] {
+    return (user.roles ?? '')
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: `Full name (lis_person_name_full). ${PERSONAL}` })
+  name(@Root() user: User, @Ctx() ctx: GraphQLContext) {
+    return personal(ctx, user.name);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: `Given name (lis_person_name_given). ${PERSONAL}` })
+  givenName(@Root() user: User, @Ctx() ctx: GraphQLContext) {
+    return personal(ctx, user.givenName);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: `Family name (lis_person_name_family). ${PERSONAL}` })
+  familyName(@Root() user: User, @Ctx() ctx: GraphQLContext) {
+    return personal(ctx, user.familyName);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: `Email address (lis_person_contact_email_primary). ${PERSONAL}`,
+  })
+  email(@Root() user: User, @Ctx() ctx: GraphQLContext) {
+    return personal(ctx, user.email);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: `Login (metadata.user_login of their live events). ${PERSONAL}`,
+  })
+  login(@Root() user: User, @Ctx() ctx: GraphQLContext) {
+    return personal(ctx, user.login);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: `SIS user id (metadata.user_sis_id of their live events). ${PERSONAL}`,
+  })
+  sisId(@Root() user: User, @Ctx() ctx: GraphQLContext) {
+    return personal(ctx, user.sisId);
+  }
+}
