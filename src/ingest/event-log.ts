@@ -79,14 +79,15 @@ export class EventLog {
       const outcomes: ItemOutcome[] = [];
       for (const [index, item] of items.entries()) {
         if (item.kind === 'rejected') {
+          const reason = wellFormed(item.reason);
           const id = await insertReturningId(tx, RejectedEvent, {
             receivedAt,
             source: source.route,
             contentType: source.contentType?.slice(0, 255) ?? null,
-            reason: item.reason,
+            reason,
             raw: item.raw,
           });
-          outcomes.push({ index, status: 'rejected', id, reason: item.reason });
+          outcomes.push({ index, status: 'rejected', id, reason });
           continue;
         }
         const { event } = item;
@@ -96,7 +97,7 @@ export class EventLog {
           continue;
         }
         const classification = classify(this.registry, event);
-        const error = classification.status === 'PROJECTED' ? null : classification.error;
+        const error = classification.status === 'PROJECTED' ? null : wellFormed(classification.error);
         const id = await insertReturningId(tx, EventRecord, {
           contentHash: event.contentHash,
           name: event.name,
@@ -126,6 +127,15 @@ export class EventLog {
     }
     return known;
   }
+}
+
+/**
+ * A reason quotes the offending input cut at a fixed length, which can split a UTF-16
+ * surrogate pair (an emoji). The database stores a lone surrogate as U+FFFD, so the
+ * reason kept would differ from the reason answered: replace it here, for both.
+ */
+function wellFormed<T extends string | null>(text: T): T {
+  return (text?.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') ?? text) as T;
 }
 
 function outcomeOf(status: EventStatus): ItemStatus {

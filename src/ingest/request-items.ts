@@ -98,9 +98,36 @@ function envelopeItem(value: unknown, where: string | null, rawText?: string): I
 }
 
 function parseJson(text: string): unknown {
+  checkNesting(text);
   try {
     return parseLossless(text);
   } catch (error) {
     throw new BadInputError(`not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Canvas events nest a few levels. Parsing, hashing and storing all recurse once per
+ * level, and a few thousand levels overflowed the stack after the envelope check: the
+ * request was answered 503 and Canvas would have retried it for ever. Deeper than this
+ * is refused (and kept) like any other body that cannot be an event.
+ */
+export const MAX_JSON_NESTING = 256;
+
+function checkNesting(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_NESTING) throw new BadInputError(`JSON nested deeper than ${MAX_JSON_NESTING} levels`);
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
   }
 }
