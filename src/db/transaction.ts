@@ -5,7 +5,12 @@
 import { DataSource, EntityManager } from 'typeorm';
 
 const RETRYABLE_MYSQL = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_DUP_ENTRY']);
-const MAX_ATTEMPTS = 5;
+// Two instances taking the same burst (duplicates racing, every event touching the same
+// course and user rows) deadlock often; 5 quick attempts were not always enough and the
+// request was answered 503. 10 attempts with exponential backoff and jitter wait at most
+// ~3 s in all, well inside Canvas's 15 s timeout.
+const MAX_ATTEMPTS = 10;
+const MAX_BACKOFF_MS = 1000;
 
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 
@@ -30,7 +35,8 @@ async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
       return await attempt();
     } catch (error) {
       if (tries >= MAX_ATTEMPTS || !isTransientConflict(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * tries + Math.random() * 10));
+      const backoff = Math.min(MAX_BACKOFF_MS, 10 * 2 ** (tries - 1)) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, backoff));
     }
   }
 }
@@ -38,6 +44,9 @@ async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
 function queued<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
   const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
   const next = previous.then(work, work);
-  sqliteQueues.set(dataSource, next.catch(() => undefined));
+  sqliteQueues.set(
+    dataSource,
+    next.catch(() => undefined),
+  );
   return next;
 }
