@@ -2,7 +2,7 @@
 // tests that need many concurrent clients, outages and timing; and a tiny fetch client.
 import type { Express } from 'express';
 import type { AddressInfo, Server } from 'node:net';
-import pino from 'pino';
+import pino, { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config';
 import { createApp } from '../../src/server';
@@ -13,11 +13,15 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-export async function startLiveServer(dataSource: DataSource, env: Record<string, string> = {}): Promise<LiveServer> {
+export async function startLiveServer(
+  dataSource: DataSource,
+  env: Record<string, string> = {},
+  logger: Logger = pino({ level: 'silent' }),
+): Promise<LiveServer> {
   const app = await createApp({
     config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }),
     dataSource,
-    logger: pino({ level: 'silent' }),
+    logger,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
