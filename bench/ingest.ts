@@ -1,0 +1,138 @@
+// npm run bench:ingest [-- --sqlite] [--runs 5] [--events 20000] [--seconds 10] [--cpu-prof DIR]
+// Ingest throughput over HTTP against the physical limit of the database:
+//   batched: the generated corpus as NDJSON, 1,000 events a request, one client, vs the
+//            raw limit — the very rows ingest produced (event log and projections), copied
+//            out and written again by the bare driver with multi-row INSERTs in
+//            1,000-event transactions;
+//   single:  one event per POST, 16 concurrent clients (autocannon): events/s, p50/p99.
+import autocannon from 'autocannon';
+import { corpusLines, ndjsonBatches } from './lib/corpus';
+import { BenchDatabase, benchDataSource, createBenchDatabase, RawConnection, rawConnection, snapshot, writeSnapshot } from './lib/db';
+import { BenchServer, startBenchServer } from './lib/child';
+import { BenchOptions, load1, parseOptions, waitForQuiet } from './lib/options';
+import { saveSection } from './lib/results';
+import { cell, Figure, printTable, repeat } from './lib/stats';
+
+export interface IngestResult {
+  events: number;
+  batched: Record<'serviceEventsPerSecond' | 'rawEventsPerSecond' | 'ratio', Figure>;
+  single: Record<'eventsPerSecond' | 'p50' | 'p99' | 'errors', Figure>;
+  connections: number;
+  seconds: number;
+}
+
+export const TARGETS = { batchedRatio: 0.8, singleEventsPerSecond: 2000, singleP99Ms: 50 };
+
+/** Creates, migrates and describes a fresh bench database. */
+export async function freshDatabase(options: BenchOptions): Promise<{ db: BenchDatabase; version: string }> {
+  const db = await createBenchDatabase(options.store);
+  const ds = await benchDataSource(db.url);
+  const [row] = (await ds.query(options.store === 'mysql' ? 'SELECT VERSION() AS v' : 'SELECT sqlite_version() AS v')) as { v: string }[];
+  await ds.destroy();
+  return { db, version: `${options.store === 'mysql' ? 'MySQL/MariaDB' : 'SQLite'} ${row.v}` };
+}
+
+async function postBatches(server: BenchServer, lines: Iterable<string>): Promise<number> {
+  let sent = 0;
+  for (const batch of ndjsonBatches(lines, 1000)) {
+    const res = await fetch(`${server.url}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: batch.body,
+    });
+    if (!res.ok) throw new Error(`POST /events answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    await res.arrayBuffer();
+    sent += batch.count;
+  }
+  return sent;
+}
+
+async function batchedRun(server: BenchServer, raw: RawConnection, options: BenchOptions, run: number) {
+  await raw.truncateAll();
+  const lines = corpusLines({ count: options.ingestEvents, seed: 100 + run, idBase: 10_000_000 * (run + 2) });
+  const t0 = performance.now();
+  const sent = await postBatches(server, lines);
+  const service = (performance.now() - t0) / 1000;
+  const snap = await snapshot(raw);
+  await raw.truncateAll();
+  const t1 = performance.now();
+  await writeSnapshot(raw, snap, 1000);
+  const rawSeconds = (performance.now() - t1) / 1000;
+  return {
+    serviceEventsPerSecond: sent / service,
+    rawEventsPerSecond: sent / rawSeconds,
+    ratio: rawSeconds / service,
+  };
+}
+
+async function singleRun(server: BenchServer, options: BenchOptions, run: number, connections: number) {
+  const lines = corpusLines({ count: 10_000_000, seed: 500 + run, idBase: 10_000_000 * (run + 40) });
+  const result = await autocannon({
+    url: server.url,
+    connections,
+    duration: options.singleSeconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/events',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: lines.next().value as string }),
+      },
+    ],
+  });
+  return {
+    eventsPerSecond: result['2xx'] / options.singleSeconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+export async function runIngest(options: BenchOptions): Promise<IngestResult> {
+  const { db, version } = await freshDatabase(options);
+  const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [];
+  const server = await startBenchServer(db.url, nodeArgs);
+  const raw = await rawConnection(db.url);
+  const connections = 16;
+  try {
+    const start = await waitForQuiet(options.quietLoad);
+    const batched = await repeat(options.runs, (run) => batchedRun(server, raw, options, run));
+    const single = await repeat(options.runs, (run) => singleRun(server, options, run, connections));
+    const result: IngestResult = { events: options.ingestEvents, batched, single, connections, seconds: options.singleSeconds };
+    printTable(
+      `Ingest (${options.store}; median (min–max) of ${options.runs} runs after a warm-up)`,
+      ['measure', 'value', 'target'],
+      [
+        [`batched NDJSON over HTTP, events/s (${options.ingestEvents} events, 1,000/request)`, cell(batched.serviceEventsPerSecond, 0), ''],
+        ['raw limit (bare driver, multi-row INSERTs), events/s', cell(batched.rawEventsPerSecond, 0), ''],
+        ['batched / raw', cell(batched.ratio, 2), `≥ ${TARGETS.batchedRatio}`],
+        [`single-event POSTs, ${connections} clients, events/s`, cell(single.eventsPerSecond, 0), `≥ ${TARGETS.singleEventsPerSecond}`],
+        ['single-event p50 ms', cell(single.p50, 1), ''],
+        ['single-event p99 ms', cell(single.p99, 1), `< ${TARGETS.singleP99Ms}`],
+        ['single-event errors (non-2xx, timeouts)', cell(single.errors, 0), '0'],
+      ],
+    );
+    saveSection(options, options.store, version, 'ingest', {
+      measuredAt: new Date().toISOString(),
+      load: { start, end: load1() },
+      runs: options.runs,
+      ...result,
+    });
+    return result;
+  } finally {
+    await raw.close();
+    await server.stop();
+    await db.drop();
+  }
+}
+
+if (require.main === module) {
+  runIngest(parseOptions()).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
+
