@@ -4,13 +4,10 @@ import 'reflect-metadata';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { loadConfig } from './config';
-import { databaseKind, openDataSource } from './db/data-source';
-import { entities, migrations } from './db/entities';
 import { CanvasJwtVerifier } from './ingest/jwt';
 import { createLogger } from './logger';
 import { openModeBindingProblem } from './security/binding';
 import { TokenStore } from './security/tokens';
-import { createApp, startDraining } from './server';
 
 /** After the grace period, how long closing the pool may take before the process exits anyway. */
 const HARD_EXIT_AFTER_GRACE_MS = 5_000;
@@ -43,6 +40,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const verifier = config.CANVAS_JWKS ? new CanvasJwtVerifier(config.CANVAS_JWKS, config.CANVAS_JWT_ISSUER) : null;
   await verifier?.load();
+  // Loaded only now (TypeORM, the schema, Apollo take seconds), so a bad setting above is
+  // reported at once.
+  const [{ databaseKind, openDataSource }, { entities, migrations }, { createApp, startDraining }] = await Promise.all([
+    import('./db/data-source'),
+    import('./db/entities'),
+    import('./server'),
+  ]);
   const dataSource = await openDataSource({ url: config.DATABASE_URL, entities, migrations }).catch((error: Error) => {
     throw new Error(
       `DATABASE_URL: cannot open ${withoutPassword(config.DATABASE_URL)} or apply its migrations: ${error.message}`,
@@ -60,31 +64,7 @@ async function main(): Promise<void> {
     },
     app,
   );
-  server.listen(config.PORT, config.HOST);
-  await once(server, 'listening').catch((error: Error) => {
-    throw new Error(`HOST/PORT: cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  logger.info(
-    { database: databaseKind(config.DATABASE_URL), url: `http://${config.HOST}:${port}` },
-    `listening on http://${config.HOST}:${port} (GraphQL IDE at /graphql)`,
-  );
-  if (tokens.open) {
-    logger.warn(
-      { host: config.HOST, open: true },
-      `OPEN MODE: no READ_TOKENS, ADMIN_TOKENS or INGEST_TOKENS are set, so every caller is an admin; ` +
-        `serving on the loopback address ${config.HOST} only. Set tokens before binding to another address.`,
-    );
-  } else {
-    if (config.READ_TOKENS.length + config.ADMIN_TOKENS.length === 0) {
-      logger.warn('no READ_TOKENS or ADMIN_TOKENS are set: /graphql refuses every caller');
-    }
-    if (config.INGEST_TOKENS.length === 0 && !verifier) {
-      logger.warn('no INGEST_TOKENS and no CANVAS_JWKS are set: POST /events refuses every caller');
-    }
-  }
-
+  // Installed before listening: a signal that comes as soon as the port answers must find them.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -120,6 +100,30 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  server.listen(config.PORT, config.HOST);
+  await once(server, 'listening').catch((error: Error) => {
+    throw new Error(`HOST/PORT: cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info(
+    { database: databaseKind(config.DATABASE_URL), url: `http://${config.HOST}:${port}` },
+    `listening on http://${config.HOST}:${port} (GraphQL IDE at /graphql)`,
+  );
+  if (tokens.open) {
+    logger.warn(
+      { host: config.HOST, open: true },
+      `OPEN MODE: no READ_TOKENS, ADMIN_TOKENS or INGEST_TOKENS are set, so every caller is an admin; ` +
+        `serving on the loopback address ${config.HOST} only. Set tokens before binding to another address.`,
+    );
+  } else {
+    if (config.READ_TOKENS.length + config.ADMIN_TOKENS.length === 0) {
+      logger.warn('no READ_TOKENS or ADMIN_TOKENS are set: /graphql refuses every caller');
+    }
+    if (config.INGEST_TOKENS.length === 0 && !verifier) {
+      logger.warn('no INGEST_TOKENS and no CANVAS_JWKS are set: POST /events refuses every caller');
+    }
+  }
 }
 
 main().catch((error) => {

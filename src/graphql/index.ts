@@ -38,6 +38,9 @@ export async function graphqlRouter(deps: GraphQLDependencies): Promise<Router> 
     introspection: deps.config.GRAPHQL_INTROSPECTION,
     // One operation per HTTP request, so the limits below bound what one request costs.
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGTERM/SIGINT (graceful shutdown); Apollo's own handler would re-raise
+    // the signal after stopping itself, cutting the requests still in flight.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: development,
     formatError: formatError({ logger: deps.logger, development }),
     plugins: [
