@@ -38,7 +38,10 @@ export interface SecuredAppOptions {
 }
 
 /** The real app on `db`; with TOKEN_ENV unless `env` says otherwise (`{}` merges, open mode needs `tokens: false`). */
-export function securedApp(db: TestDatabase, options: SecuredAppOptions & { tokens?: boolean } = {}): Promise<Express> {
+export function securedApp(
+  db: Pick<TestDatabase, 'dataSource'>,
+  options: SecuredAppOptions & { tokens?: boolean } = {},
+): Promise<Express> {
   return createApp({
     config: loadConfig({ NODE_ENV: 'test', ...(options.tokens === false ? {} : TOKEN_ENV), ...options.env }),
     dataSource: db.dataSource,
