@@ -65,6 +65,7 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
   // LTI launches authenticate by their OAuth signature, not by a token.
   app.use(
     '/lti',
+    ingestTimer(metrics, 'lti_launch'),
     launchRouter({
       eventLog,
       dataSource,

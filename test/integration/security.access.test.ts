@@ -14,6 +14,7 @@ import { RejectedEvent } from '../../src/ingest/rejected-event.entity';
 import { ndjson, submissionEvent } from '../support/builders';
 import { describeEachDatabase } from '../support/databases';
 import { countRows } from '../support/ingest-app';
+import { CONSUMER_KEY, freshLaunchParams, LTI_ENV, postLaunch, signed } from '../support/lti';
 import { authorization, Caller, freshEventText, graphqlPost, securedApp, sha256Hex, TOKENS } from '../support/security';
 
 const CALLERS: Caller[] = ['none', 'unknown', 'read', 'admin', 'ingest', 'metrics'];
@@ -268,5 +269,43 @@ describeEachDatabase('open mode, with no tokens configured', (db) => {
     expect((await graphqlPost(app, '{ courses { totalCount } }', { Authorization: 'Bearer anything' })).status).toBe(
       200,
     );
+  });
+});
+
+describeEachDatabase('LTI launches and personal data with tokens configured', (db) => {
+  let app: Express;
+
+  beforeAll(async () => {
+    app = await securedApp(db(), { env: { ...LTI_ENV, LTI_DEFAULT_SHARD: '2107' } });
+  });
+
+  it('takes a signed launch on POST /lti/launch without any bearer token', async () => {
+    const res = await postLaunch(app, signed(freshLaunchParams()));
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses an unsigned launch by its OAuth check, not with a bearer-token challenge', async () => {
+    const res = await postLaunch(app, freshLaunchParams({ oauth_consumer_key: CONSUMER_KEY }));
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.headers['www-authenticate'] ?? '').not.toMatch(/Bearer/);
+  });
+
+  it('shows names and emails from launches to admin tokens and null to read tokens', async () => {
+    const query = '{ users(first: 100) { nodes { ltiUserId name email } } }';
+    const admin = await graphqlPost(app, query, authorization('admin'));
+    const launched = admin.body.data.users.nodes.filter((u: { name: string | null }) => u.name !== null);
+    expect(launched.length).toBeGreaterThan(0);
+    expect(launched[0]).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.edu' });
+
+    const read = await graphqlPost(app, query, authorization('read'));
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data.users.nodes.length).toBe(admin.body.data.users.nodes.length);
+    for (const user of read.body.data.users.nodes) expect(user).toMatchObject({ name: null, email: null });
+  });
+
+  it('times launches and counts them in /metrics', async () => {
+    const text = (await request(app).get('/metrics').set(authorization('admin'))).text;
+    expect(text).toMatch(/^canvas_events_ingest_duration_seconds_count\{route="lti_launch",status="200"\} 1$/m);
+    expect(text).toMatch(/^canvas_events_ingested_total\{event_name="lti_launch",outcome="stored"\} 1$/m);
   });
 });
