@@ -7,7 +7,15 @@
 //   single:  one event per POST, 16 concurrent clients (autocannon): events/s, p50/p99.
 import autocannon from 'autocannon';
 import { corpusLines, ndjsonBatches } from './lib/corpus';
-import { BenchDatabase, benchDataSource, createBenchDatabase, RawConnection, rawConnection, snapshot, writeSnapshot } from './lib/db';
+import {
+  BenchDatabase,
+  benchDataSource,
+  createBenchDatabase,
+  RawConnection,
+  rawConnection,
+  snapshot,
+  writeSnapshot,
+} from './lib/db';
 import { BenchServer, startBenchServer } from './lib/child';
 import { BenchOptions, load1, parseOptions, waitForQuiet } from './lib/options';
 import { saveSection } from './lib/results';
@@ -27,7 +35,9 @@ export const TARGETS = { batchedRatio: 0.8, singleEventsPerSecond: 2000, singleP
 export async function freshDatabase(options: BenchOptions): Promise<{ db: BenchDatabase; version: string }> {
   const db = await createBenchDatabase(options.store);
   const ds = await benchDataSource(db.url);
-  const [row] = (await ds.query(options.store === 'mysql' ? 'SELECT VERSION() AS v' : 'SELECT sqlite_version() AS v')) as { v: string }[];
+  const [row] = (await ds.query(
+    options.store === 'mysql' ? 'SELECT VERSION() AS v' : 'SELECT sqlite_version() AS v',
+  )) as { v: string }[];
   await ds.destroy();
   return { db, version: `${options.store === 'mysql' ? 'MySQL/MariaDB' : 'SQLite'} ${row.v}` };
 }
@@ -96,17 +106,31 @@ export async function runIngest(options: BenchOptions): Promise<IngestResult> {
   const connections = 16;
   try {
     const start = await waitForQuiet(options.quietLoad);
-    const batched = await repeat(options.runs, (run) => batchedRun(server, raw, options, run));
-    const single = await repeat(options.runs, (run) => singleRun(server, options, run, connections));
-    const result: IngestResult = { events: options.ingestEvents, batched, single, connections, seconds: options.singleSeconds };
+    const batched = await repeat(options.runs, !options.tiny, (run) => batchedRun(server, raw, options, run));
+    const single = await repeat(options.runs, !options.tiny, (run) => singleRun(server, options, run, connections));
+    const result: IngestResult = {
+      events: options.ingestEvents,
+      batched,
+      single,
+      connections,
+      seconds: options.singleSeconds,
+    };
     printTable(
       `Ingest (${options.store}; median (min–max) of ${options.runs} runs after a warm-up)`,
       ['measure', 'value', 'target'],
       [
-        [`batched NDJSON over HTTP, events/s (${options.ingestEvents} events, 1,000/request)`, cell(batched.serviceEventsPerSecond, 0), ''],
+        [
+          `batched NDJSON over HTTP, events/s (${options.ingestEvents} events, 1,000/request)`,
+          cell(batched.serviceEventsPerSecond, 0),
+          '',
+        ],
         ['raw limit (bare driver, multi-row INSERTs), events/s', cell(batched.rawEventsPerSecond, 0), ''],
         ['batched / raw', cell(batched.ratio, 2), `≥ ${TARGETS.batchedRatio}`],
-        [`single-event POSTs, ${connections} clients, events/s`, cell(single.eventsPerSecond, 0), `≥ ${TARGETS.singleEventsPerSecond}`],
+        [
+          `single-event POSTs, ${connections} clients, events/s`,
+          cell(single.eventsPerSecond, 0),
+          `≥ ${TARGETS.singleEventsPerSecond}`,
+        ],
         ['single-event p50 ms', cell(single.p50, 1), ''],
         ['single-event p99 ms', cell(single.p99, 1), `< ${TARGETS.singleP99Ms}`],
         ['single-event errors (non-2xx, timeouts)', cell(single.errors, 0), '0'],
@@ -135,4 +159,3 @@ if (require.main === module) {
     },
   );
 }
-

@@ -24,10 +24,23 @@ export const DASHBOARD_QUERY = /* GraphQL */ `
             updatedAt
             comments(first: 5) {
               totalCount
-              nodes { id authorId body createdAt }
+              nodes {
+                id
+                authorId
+                body
+                createdAt
+              }
             }
-            history { eventName workflowState score eventTime }
-            course { id title }
+            history {
+              eventName
+              workflowState
+              score
+              eventTime
+            }
+            course {
+              id
+              title
+            }
           }
         }
       }

@@ -27,7 +27,11 @@ export interface BenchDatabase {
 export async function createBenchDatabase(store: Store): Promise<BenchDatabase> {
   if (store === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'bench-'));
-    return { store, url: `sqlite:${join(dir, 'events.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      store,
+      url: `sqlite:${join(dir, 'events.sqlite')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const base = process.env.BENCH_MYSQL_URL ?? DEFAULT_MYSQL_URL;
   const name = `bench_${randomBytes(4).toString('hex')}`;
@@ -123,7 +127,11 @@ async function sqliteRaw(path: string): Promise<RawConnection> {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   const tables = async () =>
-    (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[])
+    (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as {
+        name: string;
+      }[]
+    )
       .map((r) => r.name)
       .filter((t) => !KEEP.has(t));
   const statements = new Map<string, Database.Statement>();
@@ -166,7 +174,8 @@ async function sqliteRaw(path: string): Promise<RawConnection> {
     },
     async truncateAll() {
       for (const table of await tables()) db.exec(`DELETE FROM "${table}"`);
-      if (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'`).get()) db.exec('DELETE FROM sqlite_sequence');
+      if (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'`).get())
+        db.exec('DELETE FROM sqlite_sequence');
     },
     close: async () => void db.close(),
   };

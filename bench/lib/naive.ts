@@ -13,9 +13,15 @@ import { Submission } from '../../src/domains/submissions/submission.entity';
 
 const SDL = /* GraphQL */ `
   scalar DateTime
-  input CourseFilter { ids: [ID!] }
-  type Query { courses(filter: CourseFilter, first: Int): CourseConnection! }
-  type CourseConnection { nodes: [Course!]! }
+  input CourseFilter {
+    ids: [ID!]
+  }
+  type Query {
+    courses(filter: CourseFilter, first: Int): CourseConnection!
+  }
+  type CourseConnection {
+    nodes: [Course!]!
+  }
   type Course {
     id: ID!
     title: String
@@ -23,7 +29,10 @@ const SDL = /* GraphQL */ `
     lastActivityAt: DateTime!
     submissions(first: Int): SubmissionConnection!
   }
-  type SubmissionConnection { totalCount: Int!, nodes: [Submission!]! }
+  type SubmissionConnection {
+    totalCount: Int!
+    nodes: [Submission!]!
+  }
   type Submission {
     id: ID!
     userId: ID
@@ -36,9 +45,22 @@ const SDL = /* GraphQL */ `
     history: [SubmissionVersion!]!
     course: Course
   }
-  type CommentConnection { totalCount: Int!, nodes: [SubmissionComment!]! }
-  type SubmissionComment { id: ID!, authorId: ID, body: String, createdAt: DateTime }
-  type SubmissionVersion { eventName: String!, workflowState: String, score: Float, eventTime: DateTime! }
+  type CommentConnection {
+    totalCount: Int!
+    nodes: [SubmissionComment!]!
+  }
+  type SubmissionComment {
+    id: ID!
+    authorId: ID
+    body: String
+    createdAt: DateTime
+  }
+  type SubmissionVersion {
+    eventName: String!
+    workflowState: String
+    score: Float
+    eventTime: DateTime!
+  }
 `;
 
 type Resolver = (parent: any, args: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -54,7 +76,11 @@ export async function naiveRouter(dataSource: DataSource): Promise<Router> {
   const resolvers: Record<string, Record<string, Resolver>> = {
     Query: {
       courses: async (_p, args) => ({
-        nodes: await courses.find({ where: { id: In(args.filter?.ids ?? []) }, order: { id: 'ASC' }, take: args.first ?? 20 }),
+        nodes: await courses.find({
+          where: { id: In(args.filter?.ids ?? []) },
+          order: { id: 'ASC' },
+          take: args.first ?? 20,
+        }),
       }),
     },
     Course: {
@@ -68,7 +94,8 @@ export async function naiveRouter(dataSource: DataSource): Promise<Router> {
         totalCount: () => comments.countBy({ submissionId: s.id }),
         nodes: () => comments.find({ where: { submissionId: s.id }, order: { id: 'ASC' }, take: args.first ?? 20 }),
       }),
-      history: (s: Submission) => versions.find({ where: { submissionId: s.id }, order: { clock: 'ASC', eventId: 'ASC' } }),
+      history: (s: Submission) =>
+        versions.find({ where: { submissionId: s.id }, order: { clock: 'ASC', eventId: 'ASC' } }),
       course: (s: Submission) => (s.courseId ? courses.findOneBy({ id: s.courseId }) : null),
     },
   };

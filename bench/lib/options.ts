@@ -25,7 +25,10 @@ export interface BenchOptions {
 
 export const BENCH_DIR = join(__dirname, '..');
 
-export function parseOptions(argv: string[] = process.argv.slice(2), overrides: Partial<BenchOptions> = {}): BenchOptions {
+export function parseOptions(
+  argv: string[] = process.argv.slice(2),
+  overrides: Partial<BenchOptions> = {},
+): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -45,7 +48,8 @@ export function parseOptions(argv: string[] = process.argv.slice(2), overrides: 
     },
   });
   const tiny = values.tiny === true;
-  const list = (v: string | undefined, fallback: number[]) => (v ? v.split(',').map((x) => Number(x.trim())) : fallback);
+  const list = (v: string | undefined, fallback: number[]) =>
+    v ? v.split(',').map((x) => Number(x.trim())) : fallback;
   const scaleSizes = list(values.scale, tiny ? [500, 1000] : [100_000, 1_000_000]);
   if (values['10m']) scaleSizes.push(10_000_000);
   return {

@@ -22,13 +22,13 @@ export function percentile(samples: number[], p: number): number {
   return sorted[rank];
 }
 
-/** Runs `measure` once to warm up (result dropped), then `runs` times; per-key figures. */
+/** Runs `measure` once to warm up (result dropped) unless told not to, then `runs` times; per-key figures. */
 export async function repeat<K extends string>(
   runs: number,
+  warmup: boolean,
   measure: (run: number) => Promise<Record<K, number>>,
-  options: { warmup?: boolean } = {},
 ): Promise<Record<K, Figure>> {
-  if (options.warmup !== false) await measure(-1);
+  if (warmup) await measure(-1);
   const samples: Record<string, number[]> = {};
   for (let run = 0; run < runs; run++) {
     const result = await measure(run);
