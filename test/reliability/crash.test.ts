@@ -4,7 +4,7 @@
 // event ends up in the log exactly once and the projections equal a clean run's.
 // Runs on a SQLite file and, with TEST_MYSQL_URL, on MySQL.
 //
-// CI: 240 events, 6 clients, one kill. Soak: RELIABILITY_CRASH_EVENTS=3000
+// CI: 160 events, 6 clients, one kill. Soak: RELIABILITY_CRASH_EVENTS=3000
 // RELIABILITY_CRASHES=10 (kills spread evenly over the stream).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import { auditLog } from '../support/log-audit';
 import { snapshotProjections } from '../support/projections';
 import { killAllServices, ServiceProcess, startService } from '../support/service-process';
 
-const EVENTS = Number(process.env.RELIABILITY_CRASH_EVENTS ?? 240);
+const EVENTS = Number(process.env.RELIABILITY_CRASH_EVENTS ?? 160);
 const CRASHES = Number(process.env.RELIABILITY_CRASHES ?? 1);
 
 afterAll(killAllServices);

@@ -14,7 +14,7 @@ import { EventRecord } from '../../src/ingest/event.entity';
 import { CanvasSender, sleep, until } from '../support/canvas-sender';
 import { sampleCorpus } from '../support/corpus';
 import { createMysqlDatabase } from '../support/databases';
-import { graphql, LiveServer, postJson, send, startLiveServer } from '../support/live-server';
+import { Answer, graphql, LiveServer, postJson, send, startLiveServer } from '../support/live-server';
 import { auditLog, contentHashOf, liveAndReplayed } from '../support/log-audit';
 import { TcpProxy } from '../support/tcp-proxy';
 
@@ -52,10 +52,7 @@ describeMysql('database outage [mysql]', () => {
     const events = sampleCorpus(EVENTS, 7001);
     const sender = new CanvasSender({ baseUrl: () => server.url, events, clients: 4, deadlineMs: 90_000 });
     const sending = sender.run();
-    const seenWhileCut: { readyz: number[]; graphql: Array<{ status: number; body: unknown }> } = {
-      readyz: [],
-      graphql: [],
-    };
+    const seenWhileCut: { readyz: number[]; graphql: Answer[] } = { readyz: [], graphql: [] };
 
     for (let next = 40; next < EVENTS; next += 40) {
       await until(() => sender.ackCount >= next || sender.ackCount === EVENTS, 30_000, `${next} acknowledgements`);
@@ -69,7 +66,7 @@ describeMysql('database outage [mysql]', () => {
       );
       seenWhileCut.readyz.push((await send(`${server.url}/readyz`)).status);
       const answer = await graphql(server.url, COURSES_QUERY);
-      seenWhileCut.graphql.push({ status: answer.status, body: answer.body });
+      seenWhileCut.graphql.push(answer);
       expect((await send(`${server.url}/healthz`)).status).toBe(200); // the process is up
       await sleep(100);
       proxy.restore();
@@ -129,8 +126,7 @@ describeMysql('database outage [mysql]', () => {
 });
 
 /** What a GraphQL client sees while the database is down: a 503 and an error that says so. */
-function expectClearUnavailableError(answer: { status: number; body: any }) {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+function expectClearUnavailableError(answer: Answer) {
   expect(answer.status).toBe(503);
   expect(answer.body.errors).toEqual([
     expect.objectContaining({

@@ -2,7 +2,7 @@
 // or in batches, each distinct event is in the log exactly once and the projections are
 // identical to in-order delivery and to a replay of the log.
 //
-// CI: 200 runs on SQLite, 50 on MySQL (every commit there is an fsync, ~20 ms here).
+// CI: 200 runs on SQLite, 40 on MySQL (every commit there is an fsync, ~20 ms here).
 // Soak: RELIABILITY_RUNS=10000 (runs on each database kind). A failure prints a seed and
 // a path: rerun exactly that case with RELIABILITY_SEED=<seed> RELIABILITY_PATH=<path>.
 // Corpora have 1..24 events; RELIABILITY_CORPUS_MAX=60 makes them bigger (and slower).
@@ -23,7 +23,7 @@ import { snapshotProjections } from '../support/projections';
 const CORPUS_MAX = Number(process.env.RELIABILITY_CORPUS_MAX ?? 24);
 const RUNS = {
   sqlite: Number(process.env.RELIABILITY_RUNS ?? 200),
-  mysql: Number(process.env.RELIABILITY_RUNS ?? 50),
+  mysql: Number(process.env.RELIABILITY_RUNS ?? 40),
 };
 const SEED = process.env.RELIABILITY_SEED === undefined ? undefined : Number(process.env.RELIABILITY_SEED);
 const PATH = process.env.RELIABILITY_PATH;

@@ -1,7 +1,8 @@
 // The real app listening on a loopback port (not supertest's per-request server), for
 // tests that need many concurrent clients, outages and timing; and a tiny fetch client.
 import type { Express } from 'express';
-import type { AddressInfo, Server } from 'node:net';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pino, { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config';
@@ -31,7 +32,7 @@ export async function startLiveServer(
     app,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
+        server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
