@@ -7,8 +7,8 @@ import { DataSource, EntityManager } from 'typeorm';
 const RETRYABLE_MYSQL = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_DUP_ENTRY']);
 // Two instances taking the same burst (duplicates racing, every event touching the same
 // course and user rows) deadlock often; 5 quick attempts were not always enough and the
-// request was answered 503. 10 attempts with exponential backoff and jitter wait at most
-// ~3 s in all, well inside Canvas's 15 s timeout.
+// request was answered 503. 10 attempts with exponential backoff and jitter wait about
+// 3 s in all (under 5 s at worst), well inside Canvas's 15 s timeout.
 const MAX_ATTEMPTS = 10;
 const MAX_BACKOFF_MS = 1000;
 
