@@ -11,7 +11,6 @@ import { User } from '../../src/domains/users/user.entity';
 import { Replayer } from '../../src/ingest/replay';
 import { LtiFact } from '../../src/lti/lti-fact.entity';
 import { launchOnlyLinkId } from '../../src/lti/lti-facts';
-import { clearEverything } from '../support/arrival-order';
 import {
   commentEvent,
   courseContext,
@@ -26,7 +25,7 @@ import {
 import { describeEachDatabase, TestDatabase } from '../support/databases';
 import { row } from '../support/ingest-app';
 import { appendWith, freshLaunchParams, launchEvent } from '../support/lti';
-import { snapshotProjections } from '../support/projections';
+import { clearEverything, snapshotProjections } from '../support/projections';
 
 const SHARD = 35n;
 const T0 = '2024-02-01T09:00:00.000Z';

@@ -13,12 +13,11 @@ import { EventRecord } from '../../src/ingest/event.entity';
 import { EventLog, IncomingItem } from '../../src/ingest/event-log';
 import { parseLossless } from '../../src/ingest/lossless-json';
 import { Replayer } from '../../src/ingest/replay';
-import { clearEverything } from '../support/arrival-order';
 import { CanvasEvent, globalIdOf, resourceLinkEvent, submissionEvent, withBody } from '../support/builders';
 import { appendEvents } from '../support/ingest-app';
 import { corpusAndDeliveryArbitrary, corpusArbitrary, DeliveryPlan, spelled } from '../support/corpus';
 import { createTestDatabase, databaseKinds, describeEachDatabase, TestDatabase } from '../support/databases';
-import { snapshotProjections } from '../support/projections';
+import { clearEverything, snapshotProjections } from '../support/projections';
 
 const CORPUS_MAX = Number(process.env.RELIABILITY_CORPUS_MAX ?? 24);
 const RUNS = {

@@ -5,6 +5,8 @@
 // order, and its rows sorted by content instead.
 import { DataSource } from 'typeorm';
 import { projectionEntities } from '../../src/domains';
+import { EventRecord } from '../../src/ingest/event.entity';
+import { RejectedEvent } from '../../src/ingest/rejected-event.entity';
 
 const ARRIVAL_ORDER_COLUMNS = new Set(['eventId']);
 
@@ -33,4 +35,16 @@ export async function snapshotProjections(dataSource: DataSource): Promise<Recor
     }
   }
   return snapshot;
+}
+
+/**
+ * Empties the event log and every projection (DELETE, not TRUNCATE: cheap on MySQL), in
+ * one transaction: one commit instead of one per table, which is most of the cost on MySQL.
+ */
+export async function clearEverything(ds: DataSource): Promise<void> {
+  await ds.transaction(async (tx) => {
+    for (const entity of [...projectionEntities, EventRecord, RejectedEvent]) {
+      await tx.createQueryBuilder().delete().from(entity).execute();
+    }
+  });
 }
