@@ -1,4 +1,4 @@
-// npm run bench:query [-- --sqlite] [--runs 5] [--sizes 10,100,1000]
+// npm run bench:query [-- --sqlite] [--runs 5] [--sizes 10,100,1000] [--cpu-prof DIR]
 // The nested course dashboard (courses → submissions → comments, history, course) at N
 // submissions, over HTTP: p50/p99 and SQL statements per query for the service, next to
 // (a) hand-written SQL fetching the same data through the bare driver (the floor) and
@@ -131,7 +131,10 @@ export async function runQuery(options: BenchOptions): Promise<QueryRow[]> {
     db.url,
     worlds.flatMap((w) => w.events),
   );
-  const server = await startBenchServer(db.url);
+  const server = await startBenchServer(
+    db.url,
+    options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [],
+  );
   try {
     const start = await waitForQuiet(options.quietLoad);
     const rows: QueryRow[] = [];
