@@ -9,7 +9,10 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-    '^.+/node_modules/jose/.+\\.js$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, isolatedModules: true } }],
+    '^.+/node_modules/jose/.+\\.js$': [
+      'ts-jest',
+      { diagnostics: false, tsconfig: { allowJs: true, isolatedModules: true } },
+    ],
   },
   testTimeout: 60000,
 };

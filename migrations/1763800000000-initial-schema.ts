@@ -185,8 +185,16 @@ export class InitialSchema1763800000000 implements MigrationInterface {
 
   async down(qr: QueryRunner): Promise<void> {
     for (const name of [
-      'conversation_participants', 'conversation_messages', 'conversations', 'submission_comments',
-      'submission_versions', 'submissions', 'resource_links', 'courses', 'rejected_events', 'events',
+      'conversation_participants',
+      'conversation_messages',
+      'conversations',
+      'submission_comments',
+      'submission_versions',
+      'submissions',
+      'resource_links',
+      'courses',
+      'rejected_events',
+      'events',
     ]) {
       await qr.dropTable(name, true);
     }
@@ -218,17 +226,28 @@ function columns(qr: QueryRunner) {
       generationStrategy: 'increment',
     }),
     id: (name: string, primary = false, nullable = !primary): TableColumnOptions => ({
-      name, type: 'bigint', isPrimary: primary, isNullable: nullable,
+      name,
+      type: 'bigint',
+      isPrimary: primary,
+      isNullable: nullable,
     }),
     string: (name: string, length: number, nullable = true): TableColumnOptions => ({
-      name, type: 'varchar', length: String(length), isNullable: nullable,
+      name,
+      type: 'varchar',
+      length: String(length),
+      isNullable: nullable,
     }),
     text: (name: string, nullable = true): TableColumnOptions => ({ name, type: 'text', isNullable: nullable }),
     longText: (name: string, nullable = true): TableColumnOptions => ({
-      name, type: mysql ? 'mediumtext' : 'text', isNullable: nullable,
+      name,
+      type: mysql ? 'mediumtext' : 'text',
+      isNullable: nullable,
     }),
     time: (name: string, nullable = true): TableColumnOptions => ({
-      name, type: 'datetime', precision: 3, isNullable: nullable,
+      name,
+      type: 'datetime',
+      precision: 3,
+      isNullable: nullable,
     }),
     int: (name: string): TableColumnOptions => ({ name, type: 'integer', isNullable: true }),
     double: (name: string): TableColumnOptions => ({ name, type: 'double', isNullable: true }),

@@ -6,12 +6,20 @@ import { z } from 'zod';
 const tokenList = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(',').map((t) => t.trim()).filter(Boolean))
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+  )
   .superRefine((tokens, ctx) => {
     // The entry itself is never echoed: it is a secret.
     tokens.forEach((token, i) => {
       if (/^sha256:/i.test(token) && !/^sha256:[0-9a-f]{64}$/i.test(token)) {
-        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} starts with sha256: but is not followed by 64 hex digits` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry ${i + 1} starts with sha256: but is not followed by 64 hex digits`,
+        });
       }
     });
   });
@@ -20,7 +28,10 @@ const corsOrigins = z
   .string()
   .optional()
   .transform((v, ctx) => {
-    const origins = (v ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    const origins = (v ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
     for (const origin of origins) {
       if (origin === '*') continue;
       let parsed: URL | null = null;
@@ -30,7 +41,10 @@ const corsOrigins = z
         // reported below
       }
       if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
-        ctx.addIssue({ code: 'custom', message: `"${origin.slice(0, 80)}" is not an origin such as https://app.example.edu (scheme, host, optional port; no path or trailing slash) or *` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${origin.slice(0, 80)}" is not an origin such as https://app.example.edu (scheme, host, optional port; no path or trailing slash) or *`,
+        });
         return z.NEVER;
       }
     }
@@ -52,18 +66,19 @@ const byteSize = z
     return Math.floor(Number(m[1]) * unit);
   });
 
-const databaseUrl = z
-  .string()
-  .refine((v) => /^sqlite:/.test(v) || /^mysql:\/\/[^/]+\/[^/?]+/.test(v), {
-    message: 'must be sqlite:<path> or mysql://user:pass@host:port/database',
-  });
+const databaseUrl = z.string().refine((v) => /^sqlite:/.test(v) || /^mysql:\/\/[^/]+\/[^/?]+/.test(v), {
+  message: 'must be sqlite:<path> or mysql://user:pass@host:port/database',
+});
 
 const ltiConsumers = z
   .string()
   .optional()
   .transform((v, ctx) => {
     const consumers = new Map<string, string>();
-    for (const entry of (v ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    for (const entry of (v ?? '')
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
       const at = entry.indexOf(':');
       if (at <= 0 || at === entry.length - 1) {
         ctx.addIssue({ code: 'custom', message: `entry "${entry.slice(0, 40)}" is not key:secret` });
@@ -102,7 +117,10 @@ const schema = z.object({
     .string()
     .trim()
     .min(1)
-    .refine((v) => !/^sha256:/i.test(v) || /^sha256:[0-9a-f]{64}$/i.test(v), 'starts with sha256: but is not followed by 64 hex digits')
+    .refine(
+      (v) => !/^sha256:/i.test(v) || /^sha256:[0-9a-f]{64}$/i.test(v),
+      'starts with sha256: but is not followed by 64 hex digits',
+    )
     .optional(),
   CORS_ORIGINS: corsOrigins,
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),

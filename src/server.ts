@@ -60,7 +60,13 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
     '/events',
     ingestTimer(metrics, 'events'),
     ingest.checkToken,
-    eventsRouter({ eventLog, verifier: deps.verifier ?? null, bodyLimit: config.INGEST_BODY_LIMIT, logger, admitBody: ingest.admitBody }),
+    eventsRouter({
+      eventLog,
+      verifier: deps.verifier ?? null,
+      bodyLimit: config.INGEST_BODY_LIMIT,
+      logger,
+      admitBody: ingest.admitBody,
+    }),
   );
   // LTI launches authenticate by their OAuth signature, not by a token.
   app.use(
@@ -81,7 +87,11 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
   app.use('/graphql', ideRouter());
   app.use(
     '/graphql',
-    requireRole(tokens, { anyOf: ['read'], format: 'graphql', hint: 'send a read or admin token as Authorization: Bearer <token>' }),
+    requireRole(tokens, {
+      anyOf: ['read'],
+      format: 'graphql',
+      hint: 'send a read or admin token as Authorization: Bearer <token>',
+    }),
     graphqlContentType(),
     await (await import('./graphql')).graphqlRouter({ config, dataSource, logger, metrics }),
   );
@@ -116,7 +126,9 @@ const READINESS_TIMEOUT_MS = 3000;
 function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    work().then(resolve, reject).finally(() => clearTimeout(timer));
+    work()
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer));
   });
 }
 
@@ -127,7 +139,12 @@ export function startDraining(app: express.Express): void {
 
 /** Body-parser and other HTTP-level errors as clear 4xx answers; anything else masked. */
 function httpErrorHandler(logger: Logger) {
-  return (error: { status?: number; type?: string; limit?: number; message?: string }, req: Request, res: Response, _next: NextFunction) => {
+  return (
+    error: { status?: number; type?: string; limit?: number; message?: string },
+    req: Request,
+    res: Response,
+    _next: NextFunction,
+  ) => {
     if (error.type === 'entity.too.large') {
       return res.status(413).json({ error: { message: `the body is larger than the limit of ${error.limit} bytes` } });
     }

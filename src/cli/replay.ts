@@ -17,7 +17,10 @@ runCli(async () => {
   const chunkSize = Number(values['chunk-size']);
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new Error('--chunk-size must be a positive whole number');
   const { config, dataSource } = await openForCli();
-  const bar = new SingleBar({ format: 'replay [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left' }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'replay [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left' },
+    Presets.shades_classic,
+  );
   const result = await new Replayer(
     dataSource,
     buildProjectorRegistry(undefined, { ltiDefaultShard: config.LTI_DEFAULT_SHARD }),

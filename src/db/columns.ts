@@ -22,13 +22,13 @@ export const IdPrimaryColumn = (options: Pick<ColumnOptions, 'name'> = {}) =>
   PrimaryColumn('bigint', { ...options, transformer: toDecimalString });
 
 /** An auto-increment sequence number (the event log's id), as a decimal string. */
-export const SequenceColumn = () => PrimaryGeneratedColumn('increment', { type: 'bigint', transformer: toDecimalString } as never);
+export const SequenceColumn = () =>
+  PrimaryGeneratedColumn('increment', { type: 'bigint', transformer: toDecimalString } as never);
 
 export const IdColumn = (options: Options = {}) =>
   Column('bigint', { nullable: true, ...options, transformer: toDecimalString });
 
-export const TimeColumn = (options: Options = {}) =>
-  Column('datetime', { nullable: true, precision: 3, ...options });
+export const TimeColumn = (options: Options = {}) => Column('datetime', { nullable: true, precision: 3, ...options });
 
 export const IntColumn = (options: Options = {}) =>
   Column('integer', { nullable: true, ...options, transformer: toNumber });
@@ -42,7 +42,11 @@ export const StringColumn = (length: number, options: Options = {}) =>
   Column('varchar', { nullable: true, length, ...options });
 
 export const BoolColumn = (options: Options = {}) =>
-  Column('boolean', { nullable: true, ...options, transformer: {
-    to: (v: unknown) => v,
-    from: (v: unknown) => (v === null || v === undefined ? v : Boolean(Number(v))),
-  } });
+  Column('boolean', {
+    nullable: true,
+    ...options,
+    transformer: {
+      to: (v: unknown) => v,
+      from: (v: unknown) => (v === null || v === undefined ? v : Boolean(Number(v))),
+    },
+  });

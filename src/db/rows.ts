@@ -45,8 +45,15 @@ export async function insertReturningId<E extends ObjectLiteral>(
   entity: EntityTarget<E>,
   values: Partial<E>,
 ): Promise<string> {
-  const result = await tx.createQueryBuilder().insert().into(entity).values(values as never).updateEntity(false).execute();
+  const result = await tx
+    .createQueryBuilder()
+    .insert()
+    .into(entity)
+    .values(values as never)
+    .updateEntity(false)
+    .execute();
   const raw = result.raw as unknown;
-  const id = typeof raw === 'object' && raw !== null && 'insertId' in raw ? (raw as { insertId: unknown }).insertId : raw;
+  const id =
+    typeof raw === 'object' && raw !== null && 'insertId' in raw ? (raw as { insertId: unknown }).insertId : raw;
   return String(id);
 }

@@ -26,7 +26,10 @@ export function toEnvelopedEvent(item: unknown, payloadText?: string): Enveloped
   if (!isPlainObject(item)) throw new BadInputError(`an event must be a JSON object, got ${describe(item)}`);
   const metadata = item.metadata;
   if (!isPlainObject(metadata)) {
-    throw new BadInputError(metadata === undefined ? 'is missing' : `must be an object, got ${describe(metadata)}`, 'metadata');
+    throw new BadInputError(
+      metadata === undefined ? 'is missing' : `must be an object, got ${describe(metadata)}`,
+      'metadata',
+    );
   }
   const name = metadata.event_name;
   if (typeof name !== 'string' || name.trim() === '') {
@@ -38,7 +41,10 @@ export function toEnvelopedEvent(item: unknown, payloadText?: string): Enveloped
   if (name.length > 255) throw new BadInputError('is longer than 255 characters', 'metadata.event_name');
   const time = metadata.event_time;
   if (typeof time !== 'string') {
-    throw new BadInputError(time === undefined ? 'is missing' : `must be an ISO-8601 string, got ${describe(time)}`, 'metadata.event_time');
+    throw new BadInputError(
+      time === undefined ? 'is missing' : `must be an ISO-8601 string, got ${describe(time)}`,
+      'metadata.event_time',
+    );
   }
   const problem = instantProblem(time);
   if (problem) throw new BadInputError(`${problem}, got "${time.slice(0, 40)}"`, 'metadata.event_time');

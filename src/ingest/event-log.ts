@@ -48,7 +48,13 @@ export function classify(
   return {
     status: 'PROJECTED',
     projector,
-    event: { name: event.name, time: event.time, metadata: metadata.data, body: body.data, contentHash: event.contentHash },
+    event: {
+      name: event.name,
+      time: event.time,
+      metadata: metadata.data,
+      body: body.data,
+      contentHash: event.contentHash,
+    },
   };
 }
 
@@ -109,7 +115,13 @@ export class EventLog {
         });
         known.set(event.contentHash, id);
         if (classification.status === 'PROJECTED') await project(this.registry, classification, id, tx);
-        outcomes.push({ index, status: outcomeOf(classification.status), id, name: event.name, ...(error ? { reason: error } : {}) });
+        outcomes.push({
+          index,
+          status: outcomeOf(classification.status),
+          id,
+          name: event.name,
+          ...(error ? { reason: error } : {}),
+        });
       }
       return outcomes;
     });
@@ -135,7 +147,8 @@ export class EventLog {
  * reason kept would differ from the reason answered: replace it here, for both.
  */
 function wellFormed<T extends string | null>(text: T): T {
-  return (text?.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') ?? text) as T;
+  return (text?.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') ??
+    text) as T;
 }
 
 function outcomeOf(status: EventStatus): ItemStatus {

@@ -22,38 +22,37 @@ export interface EventsRouteOptions {
 
 export function eventsRouter(options: EventsRouteOptions): Router {
   const router = Router();
-  router.post(
-    '/',
-    express.raw({ type: () => true, limit: options.bodyLimit }),
-    async (req: Request, res: Response) => {
-      const type = mediaType(req.headers['content-type']);
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      if (options.admitBody && !options.admitBody(raw, req.headers['content-type'] ?? null, res)) return;
-      const source = { route: 'events', contentType: req.headers['content-type'] ?? null };
-      try {
-        if (!isAcceptedType(type)) {
-          throw new BadInputError(
-            `unsupported content type ${type ?? '(none)'}; send one of ${ACCEPTED_TYPES.join(', ')}`,
-            'content-type',
-            415,
-          );
-        }
-        const text = decodeUtf8(raw);
-        const parsed = await parseEventsRequest(text, type!, options.verifier);
-        const outcomes = await options.eventLog.append(parsed.items, source);
-        if (parsed.batch) {
-          res.status(200).json({ errors: outcomes.some((o) => o.status === 'rejected' || o.status === 'invalid'), items: outcomes.map(publicOutcome) });
-        } else {
-          const [outcome] = outcomes;
-          const item = parsed.items[0] as IncomingItem;
-          const status = item.kind === 'rejected' ? item.status : 200;
-          res.status(status).json(outcome.status === 'rejected' ? rejectionBody(outcome) : publicOutcome(outcome));
-        }
-      } catch (error) {
-        await answerFailure(error, raw, source, options, res);
+  router.post('/', express.raw({ type: () => true, limit: options.bodyLimit }), async (req: Request, res: Response) => {
+    const type = mediaType(req.headers['content-type']);
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (options.admitBody && !options.admitBody(raw, req.headers['content-type'] ?? null, res)) return;
+    const source = { route: 'events', contentType: req.headers['content-type'] ?? null };
+    try {
+      if (!isAcceptedType(type)) {
+        throw new BadInputError(
+          `unsupported content type ${type ?? '(none)'}; send one of ${ACCEPTED_TYPES.join(', ')}`,
+          'content-type',
+          415,
+        );
       }
-    },
-  );
+      const text = decodeUtf8(raw);
+      const parsed = await parseEventsRequest(text, type!, options.verifier);
+      const outcomes = await options.eventLog.append(parsed.items, source);
+      if (parsed.batch) {
+        res.status(200).json({
+          errors: outcomes.some((o) => o.status === 'rejected' || o.status === 'invalid'),
+          items: outcomes.map(publicOutcome),
+        });
+      } else {
+        const [outcome] = outcomes;
+        const item = parsed.items[0] as IncomingItem;
+        const status = item.kind === 'rejected' ? item.status : 200;
+        res.status(status).json(outcome.status === 'rejected' ? rejectionBody(outcome) : publicOutcome(outcome));
+      }
+    } catch (error) {
+      await answerFailure(error, raw, source, options, res);
+    }
+  });
   return router;
 }
 

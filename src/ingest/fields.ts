@@ -29,7 +29,10 @@ export const canvasId = z.unknown().transform((value, ctx): string => {
 /** An ISO-8601 timestamp with offset, as a Date. */
 export const instant = z.unknown().transform((value, ctx): Date => {
   if (typeof value !== 'string') {
-    ctx.addIssue({ code: 'custom', message: value === undefined ? 'is required' : `must be an ISO-8601 timestamp, got ${describe(value)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: value === undefined ? 'is required' : `must be an ISO-8601 timestamp, got ${describe(value)}`,
+    });
     return z.NEVER;
   }
   const problem = instantProblem(value);

@@ -75,7 +75,8 @@ export class CanvasJwtVerifier {
 
   private explain(error: unknown): BadInputError {
     const status = 401;
-    if (error instanceof errors.JWTExpired) return new BadInputError('the signed payload has expired', 'jwt.exp', status);
+    if (error instanceof errors.JWTExpired)
+      return new BadInputError('the signed payload has expired', 'jwt.exp', status);
     if (error instanceof errors.JWTClaimValidationFailed) {
       return new BadInputError(`claim check failed: ${error.message}`, `jwt.${error.claim}`, status);
     }
@@ -85,8 +86,10 @@ export class CanvasJwtVerifier {
     if (error instanceof errors.JWSSignatureVerificationFailed) {
       return new BadInputError('signature verification failed', 'jwt.signature', status);
     }
-    if (error instanceof errors.JOSEAlgNotAllowed) return new BadInputError('only RS256 is accepted', 'jwt.header.alg', status);
-    if (error instanceof errors.JOSEError) return new BadInputError(`invalid signed payload: ${error.message}`, 'jwt', status);
+    if (error instanceof errors.JOSEAlgNotAllowed)
+      return new BadInputError('only RS256 is accepted', 'jwt.header.alg', status);
+    if (error instanceof errors.JOSEError)
+      return new BadInputError(`invalid signed payload: ${error.message}`, 'jwt', status);
     throw error;
   }
 }

@@ -18,7 +18,11 @@ export interface ImportOptions {
 
 export type ImportResult = Record<ItemStatus, number> & { lines: number };
 
-export async function importNdjson(eventLog: EventLog, path: string, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importNdjson(
+  eventLog: EventLog,
+  path: string,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const batchSize = options.batchSize ?? 1000;
   const { size } = await stat(path);
   options.onStart?.(size);

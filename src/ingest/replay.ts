@@ -51,12 +51,16 @@ export class Replayer {
       await inTransaction(this.dataSource, async (tx) => {
         const progress = await this.start(tx);
         options.onStart?.(await this.remaining(tx, progress));
-        while (await this.replayChunk(tx, progress, chunkSize, result, options)) { /* next chunk */ }
+        while (await this.replayChunk(tx, progress, chunkSize, result, options)) {
+          /* next chunk */
+        }
         await this.finish(tx);
       });
       return result;
     }
-    let progress = options.resume ? await this.dataSource.manager.findOneBy(ReplayProgress, { id: PROGRESS_ROW }) : null;
+    let progress = options.resume
+      ? await this.dataSource.manager.findOneBy(ReplayProgress, { id: PROGRESS_ROW })
+      : null;
     if (progress && !progress.finishedAt) result.resumedFrom = progress.lastEventId;
     else progress = await inTransaction(this.dataSource, (tx) => this.start(tx));
     options.onStart?.(await this.remaining(this.dataSource.manager, progress));
@@ -102,10 +106,7 @@ export class Replayer {
     result: ReplayResult,
     options: ReplayOptions,
   ): Promise<boolean> {
-    const events = await this.pending(tx, progress)
-      .orderBy('e.id', 'ASC')
-      .limit(chunkSize)
-      .getMany();
+    const events = await this.pending(tx, progress).orderBy('e.id', 'ASC').limit(chunkSize).getMany();
     if (events.length === 0) return false;
     for (const event of events) await this.replayOne(tx, event, result);
     progress.lastEventId = events[events.length - 1].id;

@@ -14,7 +14,12 @@ export interface ParsedRequest {
 }
 
 const JSON_TYPES = new Set(['application/json', 'text/json']);
-const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']);
+const NDJSON_TYPES = new Set([
+  'application/x-ndjson',
+  'application/ndjson',
+  'application/jsonl',
+  'application/x-jsonlines',
+]);
 const JWT_TYPES = new Set(['application/jwt', 'application/jose', 'text/plain', 'application/octet-stream']);
 
 export const ACCEPTED_TYPES = [...JSON_TYPES, ...NDJSON_TYPES, ...JWT_TYPES];
@@ -26,7 +31,9 @@ export function mediaType(contentType: string | undefined): string | null {
 
 /** True when the media type is one POST /events takes. */
 export function isAcceptedType(type: string | null): boolean {
-  return type !== null && (JSON_TYPES.has(type) || NDJSON_TYPES.has(type) || JWT_TYPES.has(type) || type.endsWith('+json'));
+  return (
+    type !== null && (JSON_TYPES.has(type) || NDJSON_TYPES.has(type) || JWT_TYPES.has(type) || type.endsWith('+json'))
+  );
 }
 
 /** True when every event in the body is a compact JWS: the whole body, or each NDJSON line. */
@@ -75,7 +82,11 @@ export async function parseEventsRequest(
 }
 
 /** One event's text (JSON, or a JWS whose claims are the event) as an item. */
-export async function toItem(text: string, where: string | null, verifier: CanvasJwtVerifier | null): Promise<IncomingItem> {
+export async function toItem(
+  text: string,
+  where: string | null,
+  verifier: CanvasJwtVerifier | null,
+): Promise<IncomingItem> {
   try {
     if (!looksLikeJws(text)) return envelopeItem(parseJson(text), where, text);
     if (!verifier) throw new BadInputError('a signed payload was sent but CANVAS_JWKS is not configured', 'jwt', 401);
@@ -93,7 +104,12 @@ function envelopeItem(value: unknown, where: string | null, rawText?: string): I
     return { kind: 'event', event: toEnvelopedEvent(value, rawText) };
   } catch (error) {
     if (!(error instanceof BadInputError)) throw error;
-    return { kind: 'rejected', raw: rawText ?? stringifyLossless(value), reason: error.within(where).message, status: error.status };
+    return {
+      kind: 'rejected',
+      raw: rawText ?? stringifyLossless(value),
+      reason: error.within(where).message,
+      status: error.status,
+    };
   }
 }
 
@@ -120,7 +136,8 @@ function checkNesting(text: string): void {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) {
       inString = true;

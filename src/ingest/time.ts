@@ -21,14 +21,22 @@ function parseInstantOrReason(text: string): { date: Date | null; reason: string
   const m = ISO_INSTANT.exec(text);
   if (!m) return { date: null, reason: 'is not an ISO-8601 timestamp with a UTC offset' };
   const [, y, mo, d, h, mi, s = '0', frac = '', offset] = m;
-  const year = Number(y), month = Number(mo), day = Number(d);
-  const hour = Number(h), minute = Number(mi), second = Number(s);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d);
+  const hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
   const millis = Number((frac + '000').slice(0, 3));
   const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   const check = new Date(local);
   if (
-    check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day ||
-    hour > 23 || minute > 59 || second > 59
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
   ) {
     return { date: null, reason: 'is not a real calendar date and time' };
   }
@@ -36,7 +44,8 @@ function parseInstantOrReason(text: string): { date: Date | null; reason: string
   if (offset !== 'Z' && offset !== 'z') {
     const sign = offset[0] === '-' ? -1 : 1;
     const digits = offset.slice(1).replace(':', '');
-    const oh = Number(digits.slice(0, 2)), om = Number(digits.slice(2) || '0');
+    const oh = Number(digits.slice(0, 2)),
+      om = Number(digits.slice(2) || '0');
     if (oh > 23 || om > 59) return { date: null, reason: 'has an impossible UTC offset' };
     offsetMinutes = sign * (oh * 60 + om);
   }

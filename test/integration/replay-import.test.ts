@@ -102,7 +102,10 @@ for (const kind of databaseKinds) {
     it('replays in one transaction on request', async () => {
       await new EventLog(db.dataSource, buildProjectorRegistry()).append(items(corpus()), source);
       const live = await snapshotProjections(db.dataSource);
-      await new Replayer(db.dataSource, buildProjectorRegistry(), projectionEntities).run({ singleTransaction: true, chunkSize: 2 });
+      await new Replayer(db.dataSource, buildProjectorRegistry(), projectionEntities).run({
+        singleTransaction: true,
+        chunkSize: 2,
+      });
       expect(await snapshotProjections(db.dataSource)).toEqual(live);
     });
 

@@ -302,39 +302,31 @@ export const badLaunchRequest: fc.Arbitrary<LaunchRequest> = fc.oneof(
       launchValue,
     )
     .chain((form) =>
-      fc
-        .boolean()
-        .map((sign) => ({
-          kind: `form ${JSON.stringify(form).slice(0, 80)}`,
-          contentType: 'application/x-www-form-urlencoded',
-          form,
-          sign,
-        })),
+      fc.boolean().map((sign) => ({
+        kind: `form ${JSON.stringify(form).slice(0, 80)}`,
+        contentType: 'application/x-www-form-urlencoded',
+        form,
+        sign,
+      })),
     ),
-  fc
-    .string({ maxLength: 300 })
-    .map((text) => ({
-      kind: `raw ${JSON.stringify(text.slice(0, 40))}`,
-      contentType: 'application/x-www-form-urlencoded',
-      form: text,
-      sign: false,
-    })),
-  fc
-    .constantFrom('%', '%zz=1', 'a=%E0%A4%A', '&&&=&', 'a'.repeat(300_000))
-    .map((text) => ({
-      kind: `bad encoding ${text.slice(0, 20)}`,
-      contentType: 'application/x-www-form-urlencoded',
-      form: text,
-      sign: false,
-    })),
-  fc
-    .constantFrom(null, 'application/json', 'text/plain')
-    .map((type) => ({
-      kind: `content type ${String(type)}`,
-      contentType: type,
-      form: '{"lti_message_type":"basic-lti-launch-request"}',
-      sign: false,
-    })),
+  fc.string({ maxLength: 300 }).map((text) => ({
+    kind: `raw ${JSON.stringify(text.slice(0, 40))}`,
+    contentType: 'application/x-www-form-urlencoded',
+    form: text,
+    sign: false,
+  })),
+  fc.constantFrom('%', '%zz=1', 'a=%E0%A4%A', '&&&=&', 'a'.repeat(300_000)).map((text) => ({
+    kind: `bad encoding ${text.slice(0, 20)}`,
+    contentType: 'application/x-www-form-urlencoded',
+    form: text,
+    sign: false,
+  })),
+  fc.constantFrom(null, 'application/json', 'text/plain').map((type) => ({
+    kind: `content type ${String(type)}`,
+    contentType: type,
+    form: '{"lti_message_type":"basic-lti-launch-request"}',
+    sign: false,
+  })),
   fc.constant({
     kind: 'invalid UTF-8',
     contentType: 'application/x-www-form-urlencoded',
@@ -365,13 +357,11 @@ export const badGraphQLRequest: fc.Arbitrary<GraphQLRequest> = fc.oneof(
     contentType: JSON_TYPE,
     body: JSON.stringify({ query: q.slice(0, Math.floor(q.length * at)) }),
   })),
-  fc
-    .string({ maxLength: 200 })
-    .map((q) => ({
-      kind: `random query ${JSON.stringify(q.slice(0, 40))}`,
-      contentType: JSON_TYPE,
-      body: JSON.stringify({ query: q }),
-    })),
+  fc.string({ maxLength: 200 }).map((q) => ({
+    kind: `random query ${JSON.stringify(q.slice(0, 40))}`,
+    contentType: JSON_TYPE,
+    body: JSON.stringify({ query: q }),
+  })),
   fc
     .constantFrom(
       'nope',

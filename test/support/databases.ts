@@ -22,11 +22,20 @@ export interface TestDatabase {
 }
 
 /** Creates an empty database of `kind` (migrated unless told otherwise) and a DataSource on it. */
-export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  kind: DatabaseKind,
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const statements: string[] = [];
   const onQuery = (sql: string) => statements.push(sql);
   if (kind === 'sqlite') {
-    const dataSource = await openDataSource({ url: 'sqlite::memory:', entities, migrations, onQuery, migrate: options.migrate });
+    const dataSource = await openDataSource({
+      url: 'sqlite::memory:',
+      entities,
+      migrations,
+      onQuery,
+      migrate: options.migrate,
+    });
     statements.length = 0;
     return { kind, url: 'sqlite::memory:', dataSource, statements, drop: () => dataSource.destroy() };
   }

@@ -73,12 +73,18 @@ export const conversationMessageProjector: Projector<z.output<typeof messageBody
     const current = await findForUpdate(tx, ConversationMessage, { id });
     const version = stateVersion(event, b.created_at ?? event.time);
     if (!current || isNewer(version, current.stateVersion)) {
-      await writeRow(tx, ConversationMessage, current, { id }, {
-        stateVersion: version,
-        conversationId,
-        authorId,
-        createdAt: b.created_at ?? null,
-      });
+      await writeRow(
+        tx,
+        ConversationMessage,
+        current,
+        { id },
+        {
+          stateVersion: version,
+          conversationId,
+          authorId,
+          createdAt: b.created_at ?? null,
+        },
+      );
     }
     await addParticipant(tx, conversationId, authorId);
   },

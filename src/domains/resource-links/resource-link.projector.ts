@@ -30,7 +30,10 @@ export const resourceLinkProjector: Projector<z.output<typeof body>> = {
     const version = stateVersion(event);
     const changes: Partial<ResourceLink> = {
       updatedAt: later(current?.updatedAt, event.time),
-      createdAt: event.name === 'lti_resource_link_created' ? earlier(current?.createdAt, event.time) : current?.createdAt ?? null,
+      createdAt:
+        event.name === 'lti_resource_link_created'
+          ? earlier(current?.createdAt, event.time)
+          : (current?.createdAt ?? null),
     };
     if (isNewer(version, current?.stateVersion)) {
       // The newest event's body is the state: a field it leaves out is null. (writeRow

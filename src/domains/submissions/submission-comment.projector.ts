@@ -28,13 +28,19 @@ export const submissionCommentProjector: Projector<z.output<typeof body>> = {
     const current = await findForUpdate(tx, SubmissionComment, { id });
     const version = stateVersion(event, b.created_at ?? event.time);
     if (current && !isNewer(version, current.stateVersion)) return;
-    await writeRow(tx, SubmissionComment, current, { id }, {
-      stateVersion: version,
-      submissionId,
-      authorId: globalId(event, b.user_id) ?? null,
-      body: b.body ?? null,
-      createdAt: b.created_at ?? null,
-      attachmentIds: JSON.stringify((b.attachment_ids ?? []).map((a) => globalId(event, a))),
-    });
+    await writeRow(
+      tx,
+      SubmissionComment,
+      current,
+      { id },
+      {
+        stateVersion: version,
+        submissionId,
+        authorId: globalId(event, b.user_id) ?? null,
+        body: b.body ?? null,
+        createdAt: b.created_at ?? null,
+        attachmentIds: JSON.stringify((b.attachment_ids ?? []).map((a) => globalId(event, a))),
+      },
+    );
   },
 };

@@ -1,7 +1,13 @@
 // One row per submission event: every state a submission was seen in, late ones too.
 import { Column, Entity } from 'typeorm';
 import {
-  BoolColumn, FloatColumn, IdColumn, IntColumn, SequenceColumn, StringColumn, TimeColumn,
+  BoolColumn,
+  FloatColumn,
+  IdColumn,
+  IntColumn,
+  SequenceColumn,
+  StringColumn,
+  TimeColumn,
 } from '../../db/columns';
 
 @Entity({ name: 'submission_versions' })

@@ -1,7 +1,14 @@
 // A submission's latest state (by its own clock, body.updated_at).
 import { Entity } from 'typeorm';
 import {
-  BoolColumn, FloatColumn, IdColumn, IdPrimaryColumn, IntColumn, StringColumn, TextColumn, TimeColumn,
+  BoolColumn,
+  FloatColumn,
+  IdColumn,
+  IdPrimaryColumn,
+  IntColumn,
+  StringColumn,
+  TextColumn,
+  TimeColumn,
 } from '../../db/columns';
 
 @Entity({ name: 'submissions' })
