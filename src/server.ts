@@ -1,4 +1,5 @@
-// The HTTP application: /events (ingest), /graphql (read API and IDE), /healthz, /readyz.
+// The HTTP application: /events (ingest), /lti/launch, /graphql (read API and IDE),
+// /metrics, /healthz, /readyz.
 // Built from its dependencies so tests can run it against any database.
 import express, { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -6,6 +7,7 @@ import pinoHttp from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { buildProjectorRegistry } from './domains';
+import { graphqlRouter } from './graphql';
 import { IDE_ASSET_PREFIX, ideRouter } from './graphql/ide';
 import { eventsRouter } from './ingest/events.route';
 import { CanvasJwtVerifier } from './ingest/jwt';
@@ -93,7 +95,7 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
       hint: 'send a read or admin token as Authorization: Bearer <token>',
     }),
     graphqlContentType(),
-    await (await import('./graphql')).graphqlRouter({ config, dataSource, logger, metrics }),
+    await graphqlRouter({ config, dataSource, logger, metrics }),
   );
 
   app.get('/healthz', (_req, res) => {
@@ -115,7 +117,9 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
   });
 
   app.use((_req, res) => {
-    res.status(404).json({ error: { message: 'not found: try POST /events, /graphql, GET /healthz or /readyz' } });
+    res.status(404).json({
+      error: { message: 'not found: try POST /events, POST /lti/launch, /graphql, GET /healthz, /readyz or /metrics' },
+    });
   });
   app.use(httpErrorHandler(logger));
   return app;
