@@ -2,7 +2,8 @@
 // instances projecting the same row serialise; a row both insert at once makes one
 // transaction fail with a duplicate key, and inTransaction retries it. Inside a unit of
 // work (unit-of-work.ts) a row read or written earlier in the transaction is not read
-// again: the transaction holds its lock, and writeRow keeps the copy current.
+// again (the transaction holds its lock, and writeRow keeps the copy current), and the
+// writes of the tables it defers are sent together at the end of the transaction.
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { unitOfWork } from './unit-of-work';
 
@@ -29,27 +30,31 @@ export async function writeRow<E extends ObjectLiteral>(
   changes: Partial<E>,
 ): Promise<void> {
   const unit = unitOfWork(tx);
+  const later = unit?.defers(entity) ?? false;
   if (!current) {
     const values = { ...key, ...changes };
-    await tx.insert(entity, values as never);
-    if (unit) {
-      // The row as a read would return it: columns not written are NULL (no column has a default).
-      const row: Record<string, unknown> = {};
-      for (const column of tx.connection.getMetadata(entity).columns) {
-        row[column.propertyName] = (values as Record<string, unknown>)[column.propertyName] ?? null;
-      }
-      unit.set(entity, key, row as E);
+    if (!unit) {
+      await tx.insert(entity, values as never);
+      return;
     }
+    // The row as a read would return it: columns not written are NULL (no column has a default).
+    const row: Record<string, unknown> = {};
+    for (const column of tx.connection.getMetadata(entity).columns) {
+      row[column.propertyName] = (values as Record<string, unknown>)[column.propertyName] ?? null;
+    }
+    if (later) unit.insertLater(entity, key, row as E);
+    else await tx.insert(entity, values as never);
+    unit.set(entity, key, row as E);
     return;
   }
   const changed: Partial<E> = {};
   for (const [field, value] of Object.entries(changes)) {
     if (value !== undefined && !sameValue(current[field], value)) (changed as Record<string, unknown>)[field] = value;
   }
-  if (Object.keys(changed).length > 0) {
-    await tx.update(entity, key as never, changed as never);
-    unit?.set(entity, key, { ...current, ...changed });
-  }
+  if (Object.keys(changed).length === 0) return;
+  if (later) unit!.updateLater(entity, key, changed);
+  else await tx.update(entity, key as never, changed as never);
+  unit?.set(entity, key, { ...current, ...changed });
 }
 
 /** Deletes a row by key, and forgets it. */
@@ -74,6 +79,8 @@ export async function insertUnlessPresent<E extends ObjectLiteral>(
   values: Partial<E>,
   conflictColumns: string[],
 ): Promise<void> {
+  const unit = unitOfWork(tx);
+  if (unit?.defers(entity)) return unit.insertUnlessPresentLater(entity, values, conflictColumns);
   await tx
     .createQueryBuilder()
     .insert()

@@ -4,7 +4,7 @@
 import { DataSource, EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { insertReturningId } from '../db/rows';
 import { inTransaction } from '../db/transaction';
-import { openUnitOfWork, unitOfWork } from '../db/unit-of-work';
+import { unitOfWork, withUnitOfWork } from '../db/unit-of-work';
 import { EnvelopedEvent } from './envelope';
 import { EventRecord, EventStatus } from './event.entity';
 import { canvasMetadata, describeIssues } from './fields';
@@ -122,73 +122,81 @@ export class EventLog {
 
   /** Stores and projects a batch atomically; returns one outcome per item, by index. */
   async append(items: IncomingItem[], source: IngestSource, receivedAt = new Date()): Promise<ItemOutcome[]> {
-    return inTransaction(this.dataSource, async (tx) => {
-      openUnitOfWork(tx);
-      const known = await this.knownHashes(tx, items);
-      // First occurrences of unknown hashes are new; a repeat in the batch is a duplicate of the first.
-      const fresh = new Set<string>();
-      const plan: Planned[] = items.map((item, index) => {
-        if (item.kind === 'rejected') return { kind: 'rejected', index, item };
-        const { event } = item;
-        if (known.has(event.contentHash) || fresh.has(event.contentHash)) return { kind: 'duplicate', index, event };
-        fresh.add(event.contentHash);
-        const classification = classify(this.registry, event);
-        const error = classification.status === 'PROJECTED' ? null : wellFormed(classification.error);
-        return { kind: 'new', index, event, classification, error };
-      });
-      const added = plan.filter((p): p is Extract<Planned, { kind: 'new' }> => p.kind === 'new');
-      await this.insertEvents(
-        tx,
-        added.map(({ event, classification, error }) => ({
-          contentHash: event.contentHash,
-          name: event.name,
-          time: event.time,
-          receivedAt,
-          status: classification.status,
-          error,
-          payload: event.payloadText,
-        })),
-      );
-      for (const [hash, id] of await this.idsOf(tx, [...fresh])) known.set(hash, id);
-      await preloadRows(
-        this.registry,
-        added.flatMap((p) => (p.classification.status === 'PROJECTED' ? [p.classification] : [])),
-        tx,
-      );
+    return inTransaction(this.dataSource, (tx) =>
+      withUnitOfWork(tx, this.registry.keyedEntities, () => this.appendIn(tx, items, source, receivedAt)),
+    );
+  }
 
-      const outcomes: ItemOutcome[] = [];
-      for (const planned of plan) {
-        const { index } = planned;
-        if (planned.kind === 'rejected') {
-          const reason = wellFormed(planned.item.reason);
-          const id = await insertReturningId(tx, RejectedEvent, {
-            receivedAt,
-            source: source.route,
-            contentType: source.contentType?.slice(0, 255) ?? null,
-            reason,
-            raw: planned.item.raw,
-          });
-          outcomes.push({ index, status: 'rejected', id, reason });
-          continue;
-        }
-        const { event } = planned;
-        const id = known.get(event.contentHash)!;
-        if (planned.kind === 'duplicate') {
-          outcomes.push({ index, status: 'duplicate', id, name: event.name });
-          continue;
-        }
-        const { classification, error } = planned;
-        if (classification.status === 'PROJECTED') await project(this.registry, classification, id, tx);
-        outcomes.push({
-          index,
-          status: outcomeOf(classification.status),
-          id,
-          name: event.name,
-          ...(error ? { reason: error } : {}),
-        });
-      }
-      return outcomes;
+  private async appendIn(
+    tx: EntityManager,
+    items: IncomingItem[],
+    source: IngestSource,
+    receivedAt: Date,
+  ): Promise<ItemOutcome[]> {
+    const known = await this.knownHashes(tx, items);
+    // First occurrences of unknown hashes are new; a repeat in the batch is a duplicate of the first.
+    const fresh = new Set<string>();
+    const plan: Planned[] = items.map((item, index) => {
+      if (item.kind === 'rejected') return { kind: 'rejected', index, item };
+      const { event } = item;
+      if (known.has(event.contentHash) || fresh.has(event.contentHash)) return { kind: 'duplicate', index, event };
+      fresh.add(event.contentHash);
+      const classification = classify(this.registry, event);
+      const error = classification.status === 'PROJECTED' ? null : wellFormed(classification.error);
+      return { kind: 'new', index, event, classification, error };
     });
+    const added = plan.filter((p): p is Extract<Planned, { kind: 'new' }> => p.kind === 'new');
+    await this.insertEvents(
+      tx,
+      added.map(({ event, classification, error }) => ({
+        contentHash: event.contentHash,
+        name: event.name,
+        time: event.time,
+        receivedAt,
+        status: classification.status,
+        error,
+        payload: event.payloadText,
+      })),
+    );
+    for (const [hash, id] of await this.idsOf(tx, [...fresh])) known.set(hash, id);
+    await preloadRows(
+      this.registry,
+      added.flatMap((p) => (p.classification.status === 'PROJECTED' ? [p.classification] : [])),
+      tx,
+    );
+
+    const outcomes: ItemOutcome[] = [];
+    for (const planned of plan) {
+      const { index } = planned;
+      if (planned.kind === 'rejected') {
+        const reason = wellFormed(planned.item.reason);
+        const id = await insertReturningId(tx, RejectedEvent, {
+          receivedAt,
+          source: source.route,
+          contentType: source.contentType?.slice(0, 255) ?? null,
+          reason,
+          raw: planned.item.raw,
+        });
+        outcomes.push({ index, status: 'rejected', id, reason });
+        continue;
+      }
+      const { event } = planned;
+      const id = known.get(event.contentHash)!;
+      if (planned.kind === 'duplicate') {
+        outcomes.push({ index, status: 'duplicate', id, name: event.name });
+        continue;
+      }
+      const { classification, error } = planned;
+      if (classification.status === 'PROJECTED') await project(this.registry, classification, id, tx);
+      outcomes.push({
+        index,
+        status: outcomeOf(classification.status),
+        id,
+        name: event.name,
+        ...(error ? { reason: error } : {}),
+      });
+    }
+    return outcomes;
   }
 
   /** Multi-row INSERTs; the ids are read back by content hash (unique), portable whatever the auto-increment mode. */

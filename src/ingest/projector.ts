@@ -53,6 +53,8 @@ export class ProjectorRegistry {
   constructor(
     projectors: readonly Projector<any>[], // eslint-disable-line @typescript-eslint/no-explicit-any
     readonly contextProjectors: readonly ContextProjector[] = [],
+    /** Tables whose writes may be deferred to the end of the transaction (DomainModule.keyedEntities). */
+    readonly keyedEntities: ReadonlySet<unknown> = new Set(),
   ) {
     for (const projector of projectors) {
       for (const name of projector.eventNames) {
