@@ -146,7 +146,7 @@ export class EventLog {
       return { kind: 'new', index, event, classification, error };
     });
     const added = plan.filter((p): p is Extract<Planned, { kind: 'new' }> => p.kind === 'new');
-    await this.insertEvents(
+    const ids = await this.insertEvents(
       tx,
       added.map(({ event, classification, error }) => ({
         contentHash: event.contentHash,
@@ -158,7 +158,7 @@ export class EventLog {
         payload: event.payloadText,
       })),
     );
-    for (const [hash, id] of await this.idsOf(tx, [...fresh])) known.set(hash, id);
+    for (const [hash, id] of ids) known.set(hash, id);
     await preloadRows(
       this.registry,
       added.flatMap((p) => (p.classification.status === 'PROJECTED' ? [p.classification] : [])),
@@ -199,8 +199,14 @@ export class EventLog {
     return outcomes;
   }
 
-  /** Multi-row INSERTs; the ids are read back by content hash (unique), portable whatever the auto-increment mode. */
-  private async insertEvents(tx: EntityManager, rows: Partial<EventRecord>[]): Promise<void> {
+  /**
+   * Multi-row INSERTs; returns the ids of new events by content hash. A lone row's id is
+   * the insert id; the ids of a multi-row insert are read back by content hash (unique),
+   * which holds whatever the database's auto-increment mode.
+   */
+  private async insertEvents(tx: EntityManager, rows: Partial<EventRecord>[]): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    const unread: string[] = [];
     for (let start = 0; start < rows.length;) {
       let end = start;
       let bytes = 0;
@@ -208,15 +214,22 @@ export class EventLog {
         bytes += Buffer.byteLength(rows[end].payload ?? '') + 512;
         end++;
       }
-      await tx
-        .createQueryBuilder()
-        .insert()
-        .into(EventRecord)
-        .values(rows.slice(start, end) as never)
-        .updateEntity(false)
-        .execute();
+      if (end - start === 1) {
+        ids.set(rows[start].contentHash!, await insertReturningId(tx, EventRecord, rows[start]));
+      } else {
+        await tx
+          .createQueryBuilder()
+          .insert()
+          .into(EventRecord)
+          .values(rows.slice(start, end) as never)
+          .updateEntity(false)
+          .execute();
+        unread.push(...rows.slice(start, end).map((row) => row.contentHash!));
+      }
       start = end;
     }
+    for (const [hash, id] of await this.idsOf(tx, unread)) ids.set(hash, id);
+    return ids;
   }
 
   private knownHashes(tx: EntityManager, items: IncomingItem[]): Promise<Map<string, string>> {
