@@ -16,6 +16,13 @@ export interface DomainModule {
   /** The projectors, or a function that builds them for the configuration in force. */
   projectors?: Projector<any>[] | ((settings: ProjectionSettings) => Projector<any>[]); // eslint-disable-line @typescript-eslint/no-explicit-any
   contextProjectors?: ContextProjector[];
+  /**
+   * Tables the projections read only by id, through findForUpdate: their writes may wait
+   * for the end of the ingest transaction and go out as multi-row statements. A table
+   * that any projection queries by other criteria must not be listed.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  keyedEntities?: Function[];
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   resolvers?: Function[];
 }

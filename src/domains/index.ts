@@ -29,5 +29,6 @@ export function buildProjectorRegistry(
   return new ProjectorRegistry(
     modules.flatMap((m) => (typeof m.projectors === 'function' ? m.projectors(settings) : (m.projectors ?? []))),
     modules.flatMap((m) => m.contextProjectors ?? []),
+    new Set(modules.flatMap((m) => m.keyedEntities ?? [])),
   );
 }

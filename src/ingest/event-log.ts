@@ -1,9 +1,10 @@
 // Appends received items to the event log and projects them, all in one transaction:
 // an answered item is committed, and a failure leaves nothing half-written. Duplicates
 // (same content hash) are stored once. Knows projectors only through the registry.
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { insertReturningId } from '../db/rows';
 import { inTransaction } from '../db/transaction';
+import { unitOfWork, withUnitOfWork } from '../db/unit-of-work';
 import { EnvelopedEvent } from './envelope';
 import { EventRecord, EventStatus } from './event.entity';
 import { canvasMetadata, describeIssues } from './fields';
@@ -71,6 +72,47 @@ export async function project(
 }
 
 const HASH_LOOKUP_CHUNK = 500;
+/** Event rows per INSERT: bounded in rows (bind parameters) and in payload bytes (max_allowed_packet). */
+const INSERT_CHUNK_ROWS = 500;
+const INSERT_CHUNK_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Reads (and on MySQL locks) in one statement per table every projection row the
+ * projections of `events` name, tables and ids in a fixed order, so that two
+ * transactions lock shared rows in the same order and each row is read once.
+ */
+export async function preloadRows(
+  registry: ProjectorRegistry,
+  events: Extract<Classification, { status: 'PROJECTED' }>[],
+  tx: EntityManager,
+): Promise<void> {
+  const unit = unitOfWork(tx);
+  if (!unit) return;
+  const wanted = new Map<EntityTarget<ObjectLiteral>, string[]>();
+  for (const { projector, event } of events) {
+    const refs = [
+      ...(projector.rowsOf?.(event) ?? []),
+      ...registry.contextProjectors.flatMap((p) => p.rowsOf?.(event) ?? []),
+    ];
+    for (const [entity, id] of refs) {
+      const ids = wanted.get(entity) ?? [];
+      wanted.set(entity, ids);
+      ids.push(id);
+    }
+  }
+  const tables = [...wanted].map(([entity, ids]) => ({
+    entity,
+    ids,
+    table: tx.connection.getMetadata(entity).tableName,
+  }));
+  tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
+  for (const { entity, ids } of tables) await unit.preload(entity, 'id', ids);
+}
+
+type Planned =
+  | { kind: 'rejected'; index: number; item: Extract<IncomingItem, { kind: 'rejected' }> }
+  | { kind: 'duplicate'; index: number; event: EnvelopedEvent }
+  | { kind: 'new'; index: number; event: EnvelopedEvent; classification: Classification; error: string | null };
 
 export class EventLog {
   constructor(
@@ -80,55 +122,121 @@ export class EventLog {
 
   /** Stores and projects a batch atomically; returns one outcome per item, by index. */
   async append(items: IncomingItem[], source: IngestSource, receivedAt = new Date()): Promise<ItemOutcome[]> {
-    return inTransaction(this.dataSource, async (tx) => {
-      const known = await this.knownHashes(tx, items);
-      const outcomes: ItemOutcome[] = [];
-      for (const [index, item] of items.entries()) {
-        if (item.kind === 'rejected') {
-          const reason = wellFormed(item.reason);
-          const id = await insertReturningId(tx, RejectedEvent, {
-            receivedAt,
-            source: source.route,
-            contentType: source.contentType?.slice(0, 255) ?? null,
-            reason,
-            raw: item.raw,
-          });
-          outcomes.push({ index, status: 'rejected', id, reason });
-          continue;
-        }
-        const { event } = item;
-        const duplicateOf = known.get(event.contentHash);
-        if (duplicateOf) {
-          outcomes.push({ index, status: 'duplicate', id: duplicateOf, name: event.name });
-          continue;
-        }
-        const classification = classify(this.registry, event);
-        const error = classification.status === 'PROJECTED' ? null : wellFormed(classification.error);
-        const id = await insertReturningId(tx, EventRecord, {
-          contentHash: event.contentHash,
-          name: event.name,
-          time: event.time,
-          receivedAt,
-          status: classification.status,
-          error,
-          payload: event.payloadText,
-        });
-        known.set(event.contentHash, id);
-        if (classification.status === 'PROJECTED') await project(this.registry, classification, id, tx);
-        outcomes.push({
-          index,
-          status: outcomeOf(classification.status),
-          id,
-          name: event.name,
-          ...(error ? { reason: error } : {}),
-        });
-      }
-      return outcomes;
-    });
+    return inTransaction(this.dataSource, (tx) =>
+      withUnitOfWork(tx, this.registry.keyedEntities, () => this.appendIn(tx, items, source, receivedAt)),
+    );
   }
 
-  private async knownHashes(tx: EntityManager, items: IncomingItem[]): Promise<Map<string, string>> {
-    const hashes = [...new Set(items.flatMap((i) => (i.kind === 'event' ? [i.event.contentHash] : [])))];
+  private async appendIn(
+    tx: EntityManager,
+    items: IncomingItem[],
+    source: IngestSource,
+    receivedAt: Date,
+  ): Promise<ItemOutcome[]> {
+    const known = await this.knownHashes(tx, items);
+    // First occurrences of unknown hashes are new; a repeat in the batch is a duplicate of the first.
+    const fresh = new Set<string>();
+    const plan: Planned[] = items.map((item, index) => {
+      if (item.kind === 'rejected') return { kind: 'rejected', index, item };
+      const { event } = item;
+      if (known.has(event.contentHash) || fresh.has(event.contentHash)) return { kind: 'duplicate', index, event };
+      fresh.add(event.contentHash);
+      const classification = classify(this.registry, event);
+      const error = classification.status === 'PROJECTED' ? null : wellFormed(classification.error);
+      return { kind: 'new', index, event, classification, error };
+    });
+    const added = plan.filter((p): p is Extract<Planned, { kind: 'new' }> => p.kind === 'new');
+    const ids = await this.insertEvents(
+      tx,
+      added.map(({ event, classification, error }) => ({
+        contentHash: event.contentHash,
+        name: event.name,
+        time: event.time,
+        receivedAt,
+        status: classification.status,
+        error,
+        payload: event.payloadText,
+      })),
+    );
+    for (const [hash, id] of ids) known.set(hash, id);
+    await preloadRows(
+      this.registry,
+      added.flatMap((p) => (p.classification.status === 'PROJECTED' ? [p.classification] : [])),
+      tx,
+    );
+
+    const outcomes: ItemOutcome[] = [];
+    for (const planned of plan) {
+      const { index } = planned;
+      if (planned.kind === 'rejected') {
+        const reason = wellFormed(planned.item.reason);
+        const id = await insertReturningId(tx, RejectedEvent, {
+          receivedAt,
+          source: source.route,
+          contentType: source.contentType?.slice(0, 255) ?? null,
+          reason,
+          raw: planned.item.raw,
+        });
+        outcomes.push({ index, status: 'rejected', id, reason });
+        continue;
+      }
+      const { event } = planned;
+      const id = known.get(event.contentHash)!;
+      if (planned.kind === 'duplicate') {
+        outcomes.push({ index, status: 'duplicate', id, name: event.name });
+        continue;
+      }
+      const { classification, error } = planned;
+      if (classification.status === 'PROJECTED') await project(this.registry, classification, id, tx);
+      outcomes.push({
+        index,
+        status: outcomeOf(classification.status),
+        id,
+        name: event.name,
+        ...(error ? { reason: error } : {}),
+      });
+    }
+    return outcomes;
+  }
+
+  /**
+   * Multi-row INSERTs; returns the ids of new events by content hash. A lone row's id is
+   * the insert id; the ids of a multi-row insert are read back by content hash (unique),
+   * which holds whatever the database's auto-increment mode.
+   */
+  private async insertEvents(tx: EntityManager, rows: Partial<EventRecord>[]): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    const unread: string[] = [];
+    for (let start = 0; start < rows.length;) {
+      let end = start;
+      let bytes = 0;
+      while (end < rows.length && end - start < INSERT_CHUNK_ROWS && (end === start || bytes < INSERT_CHUNK_BYTES)) {
+        bytes += Buffer.byteLength(rows[end].payload ?? '') + 512;
+        end++;
+      }
+      if (end - start === 1) {
+        ids.set(rows[start].contentHash!, await insertReturningId(tx, EventRecord, rows[start]));
+      } else {
+        await tx
+          .createQueryBuilder()
+          .insert()
+          .into(EventRecord)
+          .values(rows.slice(start, end) as never)
+          .updateEntity(false)
+          .execute();
+        unread.push(...rows.slice(start, end).map((row) => row.contentHash!));
+      }
+      start = end;
+    }
+    for (const [hash, id] of await this.idsOf(tx, unread)) ids.set(hash, id);
+    return ids;
+  }
+
+  private knownHashes(tx: EntityManager, items: IncomingItem[]): Promise<Map<string, string>> {
+    return this.idsOf(tx, [...new Set(items.flatMap((i) => (i.kind === 'event' ? [i.event.contentHash] : [])))]);
+  }
+
+  private async idsOf(tx: EntityManager, hashes: string[]): Promise<Map<string, string>> {
     const known = new Map<string, string>();
     for (let start = 0; start < hashes.length; start += HASH_LOOKUP_CHUNK) {
       const rows = await tx.find(EventRecord, {

@@ -1,7 +1,7 @@
 // What a projector is, as the ingest core sees it: a body schema and a function that
 // applies one validated event inside the ingest transaction. Domains implement these;
 // the core only looks them up by event name.
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { z } from 'zod';
 import type { CanvasMetadata } from './fields';
 import { toGlobalId } from './canvas-id';
@@ -31,15 +31,21 @@ export function isNewer(incoming: string, current: string | null | undefined): b
   return !current || incoming > current;
 }
 
+/** A projection row by its `id` column, which a projection will read with findForUpdate. */
+export type RowRef = readonly [entity: EntityTarget<ObjectLiteral>, id: string];
+
 export interface Projector<Body = unknown> {
   eventNames: readonly string[];
   body: z.ZodType<Body>;
   project(event: ProjectedEvent<Body>, tx: EntityManager): Promise<void>;
+  /** The rows `project` will read by id, so a batch reads (and locks) them all at once, in order. Optional: a row not named is read when needed. */
+  rowsOf?(event: Omit<ProjectedEvent<Body>, 'sequence'>): RowRef[];
 }
 
 /** Runs for every event that a projector accepted, whatever its type (e.g. its course). */
 export interface ContextProjector {
   project(event: ProjectedEvent<unknown>, tx: EntityManager): Promise<void>;
+  rowsOf?(event: Omit<ProjectedEvent<unknown>, 'sequence'>): RowRef[];
 }
 
 export class ProjectorRegistry {
@@ -47,6 +53,8 @@ export class ProjectorRegistry {
   constructor(
     projectors: readonly Projector<any>[], // eslint-disable-line @typescript-eslint/no-explicit-any
     readonly contextProjectors: readonly ContextProjector[] = [],
+    /** Tables whose writes may be deferred to the end of the transaction (DomainModule.keyedEntities). */
+    readonly keyedEntities: ReadonlySet<unknown> = new Set(),
   ) {
     for (const projector of projectors) {
       for (const name of projector.eventNames) {
@@ -64,8 +72,10 @@ export class ProjectorRegistry {
 }
 
 /** A body id as a global id: local ids are widened with the shard of metadata.root_account_id. */
-export function globalId(event: ProjectedEvent<unknown>, id: string): string;
-export function globalId(event: ProjectedEvent<unknown>, id: string | null | undefined): string | null | undefined;
-export function globalId(event: ProjectedEvent<unknown>, id: string | null | undefined): string | null | undefined {
+type WithMetadata = Pick<ProjectedEvent<unknown>, 'metadata'>;
+
+export function globalId(event: WithMetadata, id: string): string;
+export function globalId(event: WithMetadata, id: string | null | undefined): string | null | undefined;
+export function globalId(event: WithMetadata, id: string | null | undefined): string | null | undefined {
   return id == null ? id : toGlobalId(id, event.metadata.root_account_id);
 }

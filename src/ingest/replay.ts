@@ -5,6 +5,7 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { inTransaction } from '../db/transaction';
 import { isPlainObject } from './envelope';
+import { withUnitOfWork } from '../db/unit-of-work';
 import { classify, project } from './event-log';
 import { EventRecord, EventStatus } from './event.entity';
 import { parseLossless } from './lossless-json';
@@ -108,7 +109,9 @@ export class Replayer {
   ): Promise<boolean> {
     const events = await this.pending(tx, progress).orderBy('e.id', 'ASC').limit(chunkSize).getMany();
     if (events.length === 0) return false;
-    for (const event of events) await this.replayOne(tx, event, result);
+    await withUnitOfWork(tx, this.registry.keyedEntities, async () => {
+      for (const event of events) await this.replayOne(tx, event, result);
+    });
     progress.lastEventId = events[events.length - 1].id;
     await tx.update(ReplayProgress, { id: PROGRESS_ROW }, { lastEventId: progress.lastEventId });
     result.replayed += events.length;

@@ -8,7 +8,8 @@
 // min/max, so the result does not depend on the order events arrived in.
 import { createHash } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
-import { findForUpdate, writeRow } from '../db/rows';
+import { deleteRow, findForUpdate, writeRow } from '../db/rows';
+import { unitOfWork } from '../db/unit-of-work';
 import { Course } from '../domains/courses/course.entity';
 import { ResourceLink } from '../domains/resource-links/resource-link.entity';
 import { User } from '../domains/users/user.entity';
@@ -162,6 +163,7 @@ export async function applyFacts(tx: EntityManager, row: LtiFact, settings: LtiP
   const previous = row.appliedId;
   if (previous !== target) {
     await tx.update(LtiFact, key, { appliedId: target });
+    unitOfWork(tx)?.forget(LtiFact, key);
     row.appliedId = target;
   }
   if (previous !== null && previous !== target) await recompute(tx, row, previous);
@@ -270,7 +272,7 @@ async function recomputeLink(tx: EntityManager, row: LtiFact, id: string, facts:
   // A launch-only link exists exactly while its facts row is applied to it.
   const courseId = row.appliedId === id ? (await contextRow(tx, row.consumerGuid, row.contextId))?.appliedId : null;
   if (!courseId) {
-    if (current) await tx.delete(ResourceLink, { id });
+    if (current) await deleteRow(tx, ResourceLink, { id });
     return;
   }
   await writeRow(

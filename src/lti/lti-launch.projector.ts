@@ -4,6 +4,7 @@
 // resource link created or updated, re-apply the launch facts waiting for them.
 import { z } from 'zod';
 import { ContextProjector, globalId, Projector, stateVersion } from '../ingest/projector';
+import { unitOfWork } from '../db/unit-of-work';
 import { RootAccount } from './root-account.entity';
 import { applyConsumer, applyFacts, applyLinks, canvasRefOf, LtiProjectionSettings, recordFacts } from './lti-facts';
 
@@ -113,6 +114,8 @@ export const rootAccountContextProjector: ContextProjector = {
     if (!id || !ltiGuid || ltiGuid.length > 255) return;
     // A plain read first: nearly every event names an account already known, and
     // locking its row would serialise all ingest of the institution.
+    // Known once in a transaction, known for the rest of it (the row is never deleted).
+    if (unitOfWork(tx)?.learn(`root account ${id} ${ltiGuid}`) === false) return;
     if (await tx.existsBy(RootAccount, { id, ltiGuid })) return;
     await tx.insert(RootAccount, { id, ltiGuid });
     // The account is known now, so no default shard is needed to place its launches.

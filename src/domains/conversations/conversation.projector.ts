@@ -3,7 +3,8 @@
 // conversation; the conversation's updatedAt is the latest body.updated_at seen.
 import { z } from 'zod';
 import { EntityManager } from 'typeorm';
-import { findForUpdate, writeRow } from '../../db/rows';
+import { findForUpdate, insertUnlessPresent, writeRow } from '../../db/rows';
+import { unitOfWork } from '../../db/unit-of-work';
 import { canvasId, instant, optionalNullable } from '../../ingest/fields';
 import { globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../ingest/projector';
 import { later } from '../../ingest/time';
@@ -25,8 +26,8 @@ const messageBody = z.looseObject({
 
 async function addParticipant(tx: EntityManager, conversationId: string, userId: string | null | undefined) {
   if (!userId) return;
-  const known = await tx.existsBy(ConversationParticipant, { conversationId, userId });
-  if (!known) await tx.insert(ConversationParticipant, { conversationId, userId });
+  if (unitOfWork(tx)?.learn(`participant ${conversationId} ${userId}`) === false) return;
+  await insertUnlessPresent(tx, ConversationParticipant, { conversationId, userId }, ['conversation_id', 'user_id']);
 }
 
 async function touchConversation(
@@ -54,6 +55,7 @@ async function touchConversation(
 export const conversationProjector: Projector<z.output<typeof conversationBody>> = {
   eventNames: ['conversation_created', 'conversation_forwarded'],
   body: conversationBody,
+  rowsOf: (event) => [[Conversation, globalId(event, event.body.conversation_id)]],
   async project(event, tx) {
     const id = globalId(event, event.body.conversation_id);
     await touchConversation(tx, id, event, event.body.updated_at);
@@ -64,6 +66,10 @@ export const conversationProjector: Projector<z.output<typeof conversationBody>>
 export const conversationMessageProjector: Projector<z.output<typeof messageBody>> = {
   eventNames: ['conversation_message_created'],
   body: messageBody,
+  rowsOf: (event) => [
+    [Conversation, globalId(event, event.body.conversation_id)],
+    [ConversationMessage, globalId(event, event.body.message_id)],
+  ],
   async project(event, tx) {
     const b = event.body;
     const conversationId = globalId(event, b.conversation_id);

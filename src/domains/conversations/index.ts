@@ -9,6 +9,7 @@ import { conversationMessageProjector, conversationProjector } from './conversat
 export const conversationsModule: DomainModule = {
   name: 'conversations',
   entities: [Conversation, ConversationMessage, ConversationParticipant],
+  keyedEntities: [Conversation, ConversationMessage, ConversationParticipant],
   projectors: [conversationProjector, conversationMessageProjector],
   resolvers: [ConversationResolver, ConversationMessageResolver],
 };

@@ -43,6 +43,10 @@ export async function touchCourse(
 }
 
 export const courseContextProjector: ContextProjector = {
+  rowsOf(event) {
+    const { context_type, context_id } = event.metadata;
+    return context_type === 'Course' && context_id ? [[Course, globalId(event, context_id)]] : [];
+  },
   async project(event, tx) {
     const { context_type, context_id, context_account_id, context_sis_source_id } = event.metadata;
     if (context_type !== 'Course' || !context_id) return;

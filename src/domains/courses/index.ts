@@ -6,6 +6,7 @@ import { courseContextProjector } from './course.projector';
 export const coursesModule: DomainModule = {
   name: 'courses',
   entities: [Course],
+  keyedEntities: [Course],
   contextProjectors: [courseContextProjector],
   resolvers: [CourseResolver],
 };

@@ -6,6 +6,7 @@ import { canvasId, optionalNullable, text } from '../../ingest/fields';
 import { globalId, isNewer, Projector, stateVersion } from '../../ingest/projector';
 import { earlier, later } from '../../ingest/time';
 import { touchCourse } from '../courses/course.projector';
+import { Course } from '../courses/course.entity';
 import { ResourceLink } from './resource-link.entity';
 
 const body = z.looseObject({
@@ -22,6 +23,10 @@ const body = z.looseObject({
 export const resourceLinkProjector: Projector<z.output<typeof body>> = {
   eventNames: ['lti_resource_link_created', 'lti_resource_link_updated'],
   body,
+  rowsOf: (event) => [
+    [ResourceLink, globalId(event, event.body.resource_link_id)],
+    ...(event.body.context_type === 'Course' ? [[Course, globalId(event, event.body.context_id)] as const] : []),
+  ],
   async project(event, tx) {
     const b = event.body;
     const id = globalId(event, b.resource_link_id);

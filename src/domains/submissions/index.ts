@@ -11,6 +11,7 @@ import { submissionProjector } from './submission.projector';
 export const submissionsModule: DomainModule = {
   name: 'submissions',
   entities: [Submission, SubmissionVersion, SubmissionComment],
+  keyedEntities: [Submission, SubmissionVersion, SubmissionComment],
   projectors: [submissionProjector, submissionCommentProjector],
   resolvers: [SubmissionResolver, SubmissionCommentResolver, CourseSubmissionsResolver],
 };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { findForUpdate, writeRow } from '../../db/rows';
 import { canvasId, instant, optionalNullable, text } from '../../ingest/fields';
 import { globalId, isNewer, Projector, stateVersion } from '../../ingest/projector';
+import { Submission } from './submission.entity';
 import { SubmissionComment } from './submission-comment.entity';
 import { courseOf, ensureSubmission } from './submission.projector';
 
@@ -20,6 +21,10 @@ const body = z.looseObject({
 export const submissionCommentProjector: Projector<z.output<typeof body>> = {
   eventNames: ['submission_comment_created'],
   body,
+  rowsOf: (event) => [
+    [Submission, globalId(event, event.body.submission_id)],
+    [SubmissionComment, globalId(event, event.body.submission_comment_id)],
+  ],
   async project(event, tx) {
     const b = event.body;
     const id = globalId(event, b.submission_comment_id);

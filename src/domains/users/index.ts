@@ -10,6 +10,7 @@ import { UserResolver } from './user.resolver';
 export const usersModule: DomainModule = {
   name: 'users',
   entities: [User],
+  keyedEntities: [User],
   contextProjectors: [userContextProjector],
   resolvers: [
     UserResolver,

@@ -24,6 +24,10 @@ const METADATA_FACTS = [
 ] as const;
 
 export const userContextProjector: ContextProjector = {
+  rowsOf(event) {
+    const userId = globalId(event, event.metadata.user_id);
+    return userId ? [[User, userId]] : [];
+  },
   async project(event, tx) {
     const userId = globalId(event, event.metadata.user_id);
     if (!userId) return;
