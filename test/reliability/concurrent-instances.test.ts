@@ -57,9 +57,10 @@ describeMysql('two instances on one database [mysql]', () => {
     for (const report of reports) {
       expect(report.unexpected).toEqual([]);
       // Races and deadlocks are retried inside the transaction (src/db/transaction.ts); a
-      // request whose transaction loses 10 deadlocks in a row is answered 503 and resent,
-      // like Canvas would. Batches that lock the same hot course and user rows in
-      // different orders make that possible, but it must stay rare.
+      // request whose transaction loses 10 in a row is answered 503 and resent, like Canvas
+      // would. Since batches lock their rows up front in table and id order
+      // (src/db/unit-of-work.ts) none was seen in 4,500 requests of the 5,000-event soak;
+      // the allowance stays because two instances inserting the same new row still race.
       const requests = [...report.statuses.values()].reduce((a, b) => a + b, 0);
       expect(report.statuses.get(503) ?? 0).toBeLessThanOrEqual(Math.ceil(requests / 100));
     }
