@@ -13,6 +13,7 @@ import { BENCH_DIR, BenchOptions, load1, parseOptions, waitForQuiet } from './li
 import { saveSection } from './lib/results';
 import { cell, Figure, printTable, repeat } from './lib/stats';
 import { freshDatabase } from './ingest';
+import { runCli } from '../src/cli/runtime';
 
 export interface ImportResult {
   megabytes: number;
@@ -133,12 +134,4 @@ export async function runImport(options: BenchOptions): Promise<ImportResult> {
   }
 }
 
-if (require.main === module) {
-  runImport(parseOptions()).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli(() => runImport(parseOptions()).then(() => undefined));

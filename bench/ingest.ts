@@ -20,6 +20,7 @@ import { BenchServer, startBenchServer } from './lib/child';
 import { BenchOptions, load1, parseOptions, waitForQuiet } from './lib/options';
 import { saveSection } from './lib/results';
 import { cell, Figure, printTable, repeat } from './lib/stats';
+import { runCli } from '../src/cli/runtime';
 
 export interface IngestResult {
   events: number;
@@ -150,12 +151,4 @@ export async function runIngest(options: BenchOptions): Promise<IngestResult> {
   }
 }
 
-if (require.main === module) {
-  runIngest(parseOptions()).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli(() => runIngest(parseOptions()).then(() => undefined));

@@ -17,6 +17,7 @@ import { BenchOptions, load1, parseOptions, waitForQuiet } from './lib/options';
 import { saveSection } from './lib/results';
 import { cell, Figure, percentile, printTable, repeat } from './lib/stats';
 import { freshDatabase } from './ingest';
+import { runCli } from '../src/cli/runtime';
 
 export const VARIANTS = ['service', 'hand', 'naive'] as const;
 export type Variant = (typeof VARIANTS)[number];
@@ -198,12 +199,4 @@ export async function runQuery(options: BenchOptions): Promise<QueryRow[]> {
   }
 }
 
-if (require.main === module) {
-  runQuery(parseOptions()).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli(() => runQuery(parseOptions()).then(() => undefined));

@@ -18,6 +18,7 @@ import { BenchOptions, load1, parseOptions, waitForQuiet } from './lib/options';
 import { saveSection } from './lib/results';
 import { cell, Figure, percentile, printTable, repeat } from './lib/stats';
 import { freshDatabase } from './ingest';
+import { runCli } from '../src/cli/runtime';
 
 export const SCALE_QUERIES = ['firstPage', 'deepPage', 'filteredPage', 'pointLookup'] as const;
 export type ScaleQuery = (typeof SCALE_QUERIES)[number];
@@ -215,12 +216,4 @@ export async function runScale(options: BenchOptions): Promise<ScaleRow[]> {
   }
 }
 
-if (require.main === module) {
-  runScale(parseOptions()).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli(() => runScale(parseOptions()).then(() => undefined));
