@@ -4,13 +4,13 @@
 // write them back with multi-row INSERTs in 1,000-event transactions.
 import 'reflect-metadata';
 import Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/db/data-source';
+import { createScratchMysqlDatabase } from '../../src/db/scratch-database';
 import { entities, migrations } from '../../src/db/entities';
 
 export type Store = 'mysql' | 'sqlite';
@@ -33,22 +33,8 @@ export async function createBenchDatabase(store: Store): Promise<BenchDatabase> 
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const base = process.env.BENCH_MYSQL_URL ?? DEFAULT_MYSQL_URL;
-  const name = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = await createConnection(base);
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    store,
-    url: url.toString(),
-    drop: async () => {
-      const conn = await createConnection(base);
-      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await conn.end();
-    },
-  };
+  const scratch = await createScratchMysqlDatabase(process.env.BENCH_MYSQL_URL ?? DEFAULT_MYSQL_URL, 'bench');
+  return { store, ...scratch };
 }
 
 /** A migrated DataSource on the bench database, optionally counting statements. */

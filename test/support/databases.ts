@@ -2,10 +2,9 @@
 // when TEST_MYSQL_URL is set. Each run gets a fresh database it creates and drops.
 // With TEST_MYSQL_URL set and the server unreachable, the MySQL tests fail; never skip.
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/db/data-source';
+import { createScratchMysqlDatabase, ScratchDatabase } from '../../src/db/scratch-database';
 import { entities, migrations } from '../../src/db/entities';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
@@ -55,23 +54,10 @@ export async function createTestDatabase(
 }
 
 /** A fresh, empty MySQL database next to TEST_MYSQL_URL's; `drop` removes it. */
-export async function createMysqlDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createMysqlDatabase(): Promise<ScratchDatabase> {
   const base = process.env.TEST_MYSQL_URL;
   if (!base) throw new Error('TEST_MYSQL_URL is not set');
-  const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = await createConnection(base);
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const conn = await createConnection(base);
-      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await conn.end();
-    },
-  };
+  return createScratchMysqlDatabase(base, `t_${process.pid}`);
 }
 
 /**
