@@ -12,8 +12,12 @@ export function looksLikeJws(text: string): boolean {
   return COMPACT_JWS.test(text.trim());
 }
 
+const FILE_RELOAD_COOLDOWN_MS = 30_000;
+
 export class CanvasJwtVerifier {
   private keySet: JWTVerifyGetKey | null = null;
+  /** When the file was last re-read for an unknown kid (0: never). */
+  private lastReloadAt = 0;
 
   constructor(
     /** A file path or an http(s) URL of a JWKS. */
@@ -30,11 +34,11 @@ export class CanvasJwtVerifier {
   async verify(token: string): Promise<string> {
     token = token.trim();
     try {
-      await this.verifyWith(token, false);
+      await this.verifyWith(token);
     } catch (error) {
-      if (!(error instanceof errors.JWKSNoMatchingKey)) throw this.explain(error);
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !(await this.reloadFile())) throw this.explain(error);
       try {
-        await this.verifyWith(token, true);
+        await this.verifyWith(token);
       } catch (retryError) {
         throw this.explain(retryError);
       }
@@ -42,9 +46,21 @@ export class CanvasJwtVerifier {
     return Buffer.from(token.split('.')[1], 'base64url').toString('utf8');
   }
 
-  private async verifyWith(token: string, reload: boolean): Promise<void> {
-    if (!this.keySet || (reload && !this.isRemote)) this.keySet = await this.fetchKeySet();
+  private async verifyWith(token: string): Promise<void> {
+    this.keySet ??= await this.fetchKeySet();
     await jwtVerify(token, this.keySet, { issuer: this.issuer, algorithms: ['RS256'] });
+  }
+
+  /**
+   * Re-reads a JWKS file on an unknown kid (a key rotated in), at most once per cooldown so
+   * a flood of tokens with made-up kids does not turn into a file read per request. A
+   * remote set does this itself. Returns whether the set was reloaded.
+   */
+  private async reloadFile(): Promise<boolean> {
+    if (this.isRemote || Date.now() - this.lastReloadAt < FILE_RELOAD_COOLDOWN_MS) return false;
+    this.lastReloadAt = Date.now();
+    this.keySet = await this.fetchKeySet();
+    return true;
   }
 
   private get isRemote(): boolean {
