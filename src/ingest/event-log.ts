@@ -7,6 +7,7 @@ import { inTransaction } from '../db/transaction';
 import { unitOfWork, withUnitOfWork } from '../db/unit-of-work';
 import { EnvelopedEvent } from './envelope';
 import { EventRecord, EventStatus } from './event.entity';
+import { GroupCommit } from './group-commit';
 import { canvasMetadata, describeIssues } from './fields';
 import { ProjectedEvent, Projector, ProjectorRegistry } from './projector';
 import { RejectedEvent } from './rejected-event.entity';
@@ -109,46 +110,76 @@ export async function preloadRows(
   for (const { entity, ids } of tables) await unit.preload(entity, 'id', ids);
 }
 
-type Planned =
-  | { kind: 'rejected'; index: number; item: Extract<IncomingItem, { kind: 'rejected' }> }
-  | { kind: 'duplicate'; index: number; event: EnvelopedEvent }
-  | { kind: 'new'; index: number; event: EnvelopedEvent; classification: Classification; error: string | null };
+type Planned = { part: number; index: number; source: IngestSource; receivedAt: Date } & (
+  | { kind: 'rejected'; item: Extract<IncomingItem, { kind: 'rejected' }> }
+  | { kind: 'duplicate'; event: EnvelopedEvent }
+  | { kind: 'new'; event: EnvelopedEvent; classification: Classification; error: string | null }
+);
+
+/** One caller's append: its items, where they came from, when they arrived. */
+interface AppendPart {
+  items: IncomingItem[];
+  source: IngestSource;
+  receivedAt: Date;
+}
+
+/**
+ * Concurrent appends are committed together (group-commit.ts). One group at a time: the
+ * groups of one instance touch the same course and user rows, so a second transaction
+ * would mostly wait on the first's row locks. A group is capped like a large batch.
+ */
+const GROUP_COMMIT = { concurrency: 1, maxItems: 1000 };
 
 export class EventLog {
+  private readonly groups = new GroupCommit<AppendPart, ItemOutcome[]>(
+    (parts) => this.commit(parts),
+    (part) => part.items.length,
+    GROUP_COMMIT,
+  );
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: ProjectorRegistry,
   ) {}
 
-  /** Stores and projects a batch atomically; returns one outcome per item, by index. */
+  /**
+   * Stores and projects a batch atomically (with the appends that arrive meanwhile, see
+   * GROUP_COMMIT); returns one outcome per item, by index.
+   */
   async append(items: IncomingItem[], source: IngestSource, receivedAt = new Date()): Promise<ItemOutcome[]> {
+    if (items.length === 0) return [];
+    return this.groups.submit({ items, source, receivedAt });
+  }
+
+  private commit(parts: AppendPart[]): Promise<ItemOutcome[][]> {
     return inTransaction(this.dataSource, (tx) =>
-      withUnitOfWork(tx, this.registry.keyedEntities, () => this.appendIn(tx, items, source, receivedAt)),
+      withUnitOfWork(tx, this.registry.keyedEntities, () => this.appendIn(tx, parts)),
     );
   }
 
-  private async appendIn(
-    tx: EntityManager,
-    items: IncomingItem[],
-    source: IngestSource,
-    receivedAt: Date,
-  ): Promise<ItemOutcome[]> {
-    const known = await this.knownHashes(tx, items);
-    // First occurrences of unknown hashes are new; a repeat in the batch is a duplicate of the first.
+  private async appendIn(tx: EntityManager, parts: AppendPart[]): Promise<ItemOutcome[][]> {
+    const known = await this.knownHashes(
+      tx,
+      parts.flatMap((p) => p.items),
+    );
+    // First occurrences of unknown hashes are new; a repeat (in any part) is a duplicate of the first.
     const fresh = new Set<string>();
-    const plan: Planned[] = items.map((item, index) => {
-      if (item.kind === 'rejected') return { kind: 'rejected', index, item };
-      const { event } = item;
-      if (known.has(event.contentHash) || fresh.has(event.contentHash)) return { kind: 'duplicate', index, event };
-      fresh.add(event.contentHash);
-      const classification = classify(this.registry, event);
-      const error = classification.status === 'PROJECTED' ? null : wellFormed(classification.error);
-      return { kind: 'new', index, event, classification, error };
-    });
+    const plan: Planned[] = parts.flatMap(({ items, source, receivedAt }, part) =>
+      items.map((item, index): Planned => {
+        const at = { part, index, source, receivedAt };
+        if (item.kind === 'rejected') return { ...at, kind: 'rejected', item };
+        const { event } = item;
+        if (known.has(event.contentHash) || fresh.has(event.contentHash)) return { ...at, kind: 'duplicate', event };
+        fresh.add(event.contentHash);
+        const classification = classify(this.registry, event);
+        const error = classification.status === 'PROJECTED' ? null : wellFormed(classification.error);
+        return { ...at, kind: 'new', event, classification, error };
+      }),
+    );
     const added = plan.filter((p): p is Extract<Planned, { kind: 'new' }> => p.kind === 'new');
     const ids = await this.insertEvents(
       tx,
-      added.map(({ event, classification, error }) => ({
+      added.map(({ event, classification, error, receivedAt }) => ({
         contentHash: event.contentHash,
         name: event.name,
         time: event.time,
@@ -165,38 +196,39 @@ export class EventLog {
       tx,
     );
 
-    const outcomes: ItemOutcome[] = [];
+    const outcomes: ItemOutcome[][] = parts.map(() => []);
     for (const planned of plan) {
-      const { index } = planned;
-      if (planned.kind === 'rejected') {
-        const reason = wellFormed(planned.item.reason);
-        const id = await insertReturningId(tx, RejectedEvent, {
-          receivedAt,
-          source: source.route,
-          contentType: source.contentType?.slice(0, 255) ?? null,
-          reason,
-          raw: planned.item.raw,
-        });
-        outcomes.push({ index, status: 'rejected', id, reason });
-        continue;
-      }
-      const { event } = planned;
-      const id = known.get(event.contentHash)!;
-      if (planned.kind === 'duplicate') {
-        outcomes.push({ index, status: 'duplicate', id, name: event.name });
-        continue;
-      }
-      const { classification, error } = planned;
-      if (classification.status === 'PROJECTED') await project(this.registry, classification, id, tx);
-      outcomes.push({
-        index,
-        status: outcomeOf(classification.status),
-        id,
-        name: event.name,
-        ...(error ? { reason: error } : {}),
-      });
+      outcomes[planned.part].push(await this.store(tx, planned, known));
     }
     return outcomes;
+  }
+
+  /** Stores a planned item's rejection or projects its event; its outcome. */
+  private async store(tx: EntityManager, planned: Planned, known: Map<string, string>): Promise<ItemOutcome> {
+    const { index } = planned;
+    if (planned.kind === 'rejected') {
+      const reason = wellFormed(planned.item.reason);
+      const id = await insertReturningId(tx, RejectedEvent, {
+        receivedAt: planned.receivedAt,
+        source: planned.source.route,
+        contentType: planned.source.contentType?.slice(0, 255) ?? null,
+        reason,
+        raw: planned.item.raw,
+      });
+      return { index, status: 'rejected', id, reason };
+    }
+    const { event } = planned;
+    const id = known.get(event.contentHash)!;
+    if (planned.kind === 'duplicate') return { index, status: 'duplicate', id, name: event.name };
+    const { classification, error } = planned;
+    if (classification.status === 'PROJECTED') await project(this.registry, classification, id, tx);
+    return {
+      index,
+      status: outcomeOf(classification.status),
+      id,
+      name: event.name,
+      ...(error ? { reason: error } : {}),
+    };
   }
 
   /**

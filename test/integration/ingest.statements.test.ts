@@ -2,7 +2,7 @@
 // figure to keep: the bench corpus, posted as NDJSON batches of 1,000 events (the first
 // on an empty database, the later ones mostly updating rows), must stay under a bound.
 import { corpusLines, ndjsonBatches } from '../../bench/lib/corpus';
-import { describeEachDatabase } from '../support/databases';
+import { createTestDatabase, databaseKinds, describeEachDatabase, TestDatabase } from '../support/databases';
 import { ingestApp, postEvents } from '../support/ingest-app';
 
 const EVENTS = 5000;
@@ -15,6 +15,18 @@ const BATCH = 1000;
 const BOUND_PER_EVENT = Number(process.env.STATEMENT_BOUND ?? 0.3);
 
 const isDml = (sql: string) => /^\s*(SELECT|INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql);
+const isCommit = (sql: string) => /^\s*COMMIT\b/i.test(sql);
+
+/** Single-event POSTs from this many clients at once, each sending its share one after another. */
+const CLIENTS = 16;
+const SINGLE_EVENTS = 320;
+/**
+ * Alone, a single event costs about 9.4 DML statements and a commit. Requests that arrive
+ * while a transaction runs are committed together with the next group (group commit), so
+ * concurrent single events share them: at most 3 statements and a third of a commit each.
+ */
+const SINGLE_BOUND_PER_EVENT = 3;
+const COMMITS_PER_EVENT = 1 / 3;
 
 describeEachDatabase('statements per ingested batch', (db) => {
   it(`${BATCH}-event NDJSON batches take fewer than ${BOUND_PER_EVENT} DML statements per event`, async () => {
@@ -36,5 +48,39 @@ describeEachDatabase('statements per ingested batch', (db) => {
       }
     }
     for (const count of counts) expect(count).toBeLessThan(BATCH * BOUND_PER_EVENT);
+  });
+});
+
+// MySQL only: on SQLite a transaction never waits for the network (the driver is
+// synchronous), so requests do not pile up behind it and there is nothing to group.
+const onMysql = databaseKinds.includes('mysql') ? describe : describe.skip;
+onMysql('statements per single-event POST under concurrency [mysql]', () => {
+  let database: TestDatabase;
+  const db = () => database;
+  beforeAll(async () => {
+    database = await createTestDatabase('mysql');
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it(`${CLIENTS} clients posting single events concurrently share statements and commits`, async () => {
+    const app = await ingestApp(db());
+    const lines = [...corpusLines({ count: SINGLE_EVENTS, seed: 101, idBase: 30_000_000 })];
+    db().statements.length = 0;
+    const statuses: number[] = [];
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, client) => {
+        for (let i = client; i < lines.length; i += CLIENTS) {
+          statuses.push((await postEvents(app, lines[i], 'application/json')).status);
+        }
+      }),
+    );
+    expect(statuses).toEqual(lines.map(() => 200));
+    const dml = db().statements.filter(isDml).length;
+    const commits = db().statements.filter(isCommit).length;
+    if (process.env.STATEMENT_REPORT) console.log(db().kind, { dml, commits, events: SINGLE_EVENTS });
+    expect(dml).toBeLessThan(SINGLE_EVENTS * SINGLE_BOUND_PER_EVENT);
+    expect(commits).toBeLessThan(SINGLE_EVENTS * COMMITS_PER_EVENT);
   });
 });

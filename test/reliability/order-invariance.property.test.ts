@@ -1,6 +1,7 @@
 // Property: whatever order Canvas delivers a corpus in, with whatever duplicates, singly
-// or in batches, each distinct event is in the log exactly once and the projections are
-// identical to in-order delivery and to a replay of the log.
+// or in batches, one request at a time or all at once (grouped commits), each distinct
+// event is in the log exactly once and the projections are identical to in-order
+// delivery and to a replay of the log.
 //
 // CI: 200 runs on SQLite, 40 on MySQL (every commit there is an fsync, ~20 ms here).
 // Soak: RELIABILITY_RUNS=10000 (runs on each database kind). A failure prints a seed and
@@ -33,11 +34,20 @@ const registry = buildProjectorRegistry();
 const envelope = (text: string) => toEnvelopedEvent(parseLossless(text), text);
 const hashOf = (event: CanvasEvent) => envelope(JSON.stringify(event)).contentHash;
 
-/** Sends the plan's requests one after another; returns each delivered item's event id by content hash. */
-async function deliver(db: TestDatabase, corpus: CanvasEvent[], plan: DeliveryPlan): Promise<Map<string, Set<string>>> {
+/**
+ * Sends the plan's requests one after another, or all at once (then the event log commits
+ * them in groups, whatever arrived while the previous group was written); returns each
+ * delivered item's event id by content hash.
+ */
+async function deliver(
+  db: TestDatabase,
+  corpus: CanvasEvent[],
+  plan: DeliveryPlan,
+  concurrently = false,
+): Promise<Map<string, Set<string>>> {
   const log = new EventLog(db.dataSource, registry);
   const idsByHash = new Map<string, Set<string>>();
-  for (const request of plan) {
+  const send = async (request: DeliveryPlan[number]) => {
     const events = request.map(({ index, variant }) => envelope(spelled(corpus[index], variant)));
     const outcomes = await log.append(
       events.map((event): IncomingItem => ({ kind: 'event', event })),
@@ -48,7 +58,9 @@ async function deliver(db: TestDatabase, corpus: CanvasEvent[], plan: DeliveryPl
       const hash = events[i].contentHash;
       idsByHash.set(hash, (idsByHash.get(hash) ?? new Set()).add(outcome.id));
     }
-  }
+  };
+  if (concurrently) await Promise.all(plan.map(send));
+  else for (const request of plan) await send(request);
   return idsByHash;
 }
 
@@ -65,32 +77,36 @@ for (const kind of databaseKinds) {
 
     const runs = RUNS[kind];
     it(
-      `gives the in-order projections, and the replayed ones, for any order, duplicates and batching (${runs} runs)`,
+      `gives the in-order projections, and the replayed ones, for any order, duplicates, batching and concurrency (${runs} runs)`,
       async () => {
         await fc.assert(
-          fc.asyncProperty(corpusAndDeliveryArbitrary(CORPUS_MAX), async ({ corpus, plan }) => {
-            await Promise.all([clearEverything(inOrder.dataSource), clearEverything(shuffled.dataSource)]);
-            // In order as one request: a batch projects its items one by one, like single deliveries.
-            const inOrderPlan = [corpus.map((_, index) => ({ index, variant: 0 as const }))];
-            const [, idsByHash] = await Promise.all([
-              deliver(inOrder, corpus, inOrderPlan),
-              deliver(shuffled, corpus, plan),
-            ]);
-            const reference = await snapshotProjections(inOrder.dataSource);
+          fc.asyncProperty(
+            corpusAndDeliveryArbitrary(CORPUS_MAX),
+            fc.boolean(),
+            async ({ corpus, plan }, concurrently) => {
+              await Promise.all([clearEverything(inOrder.dataSource), clearEverything(shuffled.dataSource)]);
+              // In order as one request: a batch projects its items one by one, like single deliveries.
+              const inOrderPlan = [corpus.map((_, index) => ({ index, variant: 0 as const }))];
+              const [, idsByHash] = await Promise.all([
+                deliver(inOrder, corpus, inOrderPlan),
+                deliver(shuffled, corpus, plan, concurrently),
+              ]);
+              const reference = await snapshotProjections(inOrder.dataSource);
 
-            // Every distinct event is in the log once, and every delivery of it was answered with that one id.
-            const distinct = new Set(corpus.map(hashOf));
-            const logged = await shuffled.dataSource
-              .getRepository(EventRecord)
-              .find({ select: { id: true, contentHash: true } });
-            expect(logged).toHaveLength(distinct.size);
-            expect(new Set(logged.map((e) => e.contentHash))).toEqual(distinct);
-            for (const ids of idsByHash.values()) expect(ids.size).toBe(1);
+              // Every distinct event is in the log once, and every delivery of it was answered with that one id.
+              const distinct = new Set(corpus.map(hashOf));
+              const logged = await shuffled.dataSource
+                .getRepository(EventRecord)
+                .find({ select: { id: true, contentHash: true } });
+              expect(logged).toHaveLength(distinct.size);
+              expect(new Set(logged.map((e) => e.contentHash))).toEqual(distinct);
+              for (const ids of idsByHash.values()) expect(ids.size).toBe(1);
 
-            expect(await snapshotProjections(shuffled.dataSource)).toEqual(reference);
-            await new Replayer(shuffled.dataSource, registry, projectionEntities).run({ chunkSize: 16 });
-            expect(await snapshotProjections(shuffled.dataSource)).toEqual(reference);
-          }),
+              expect(await snapshotProjections(shuffled.dataSource)).toEqual(reference);
+              await new Replayer(shuffled.dataSource, registry, projectionEntities).run({ chunkSize: 16 });
+              expect(await snapshotProjections(shuffled.dataSource)).toEqual(reference);
+            },
+          ),
           { numRuns: runs, seed: SEED, path: PATH, endOnFailure: PATH !== undefined },
         );
       },

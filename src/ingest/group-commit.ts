@@ -1,0 +1,85 @@
+// Group commit: appends that arrive while a transaction is running wait for it and are
+// then committed together, in one transaction. Canvas sends one event a request from
+// many connections at once; alone, each would pay its own round trips (hash lookup,
+// insert, row reads, flush) and its own commit, and every one of them touches the same
+// course and user rows, so they would mostly queue on those row locks anyway. Together
+// they share those statements and one commit. Nobody waits for a timer: a group is
+// whatever came in while the previous group was being written.
+//
+// A group that fails is not allowed to fail its members: each is then committed on its
+// own, so one request that cannot be stored gets its own error and the others theirs.
+
+export interface GroupCommitOptions {
+  /** Groups written at once (each its own transaction). */
+  concurrency: number;
+  /** A group is closed at this many items; a larger part is committed alone. */
+  maxItems: number;
+}
+
+interface Waiting<P, R> {
+  part: P;
+  items: number;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommit<P, R> {
+  private readonly waiting: Waiting<P, R>[] = [];
+  private running = 0;
+
+  constructor(
+    /** Commits the parts in one transaction; answers one result per part, in order. */
+    private readonly commit: (parts: P[]) => Promise<R[]>,
+    private readonly itemsOf: (part: P) => number,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  submit(part: P): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ part, items: this.itemsOf(part), resolve, reject });
+      this.startGroups();
+    });
+  }
+
+  private startGroups(): void {
+    while (this.running < this.options.concurrency && this.waiting.length > 0) {
+      const group = this.takeGroup();
+      this.running++;
+      void this.write(group).finally(() => {
+        this.running--;
+        this.startGroups();
+      });
+    }
+  }
+
+  /** The oldest waiting parts, up to maxItems items (at least one part). */
+  private takeGroup(): Waiting<P, R>[] {
+    let count = 0;
+    let items = 0;
+    while (count < this.waiting.length && (count === 0 || items + this.waiting[count].items <= this.options.maxItems)) {
+      items += this.waiting[count].items;
+      count++;
+    }
+    return this.waiting.splice(0, count);
+  }
+
+  private async write(group: Waiting<P, R>[]): Promise<void> {
+    try {
+      const results = await this.commit(group.map((w) => w.part));
+      group.forEach((w, i) => w.resolve(results[i]));
+    } catch (error) {
+      if (group.length === 1) {
+        group[0].reject(error);
+        return;
+      }
+      await Promise.all(
+        group.map((w) =>
+          this.commit([w.part]).then(
+            ([result]) => w.resolve(result),
+            (own: unknown) => w.reject(own),
+          ),
+        ),
+      );
+    }
+  }
+}

@@ -1,0 +1,86 @@
+// The group commit's own rules, with a commit function that records what it was given:
+// who is grouped with whom, the item cap, and that one failing part fails only itself.
+import { GroupCommit } from '../../src/ingest/group-commit';
+
+type Part = { name: string; items: number; fail?: boolean };
+
+function recorder(options = { concurrency: 1, maxItems: 10 }) {
+  const groups: string[][] = [];
+  let release: () => void = () => undefined;
+  let gate = Promise.resolve();
+  const commits = new GroupCommit<Part, string>(
+    async (parts) => {
+      groups.push(parts.map((p) => p.name));
+      await gate;
+      if (parts.some((p) => p.fail)) throw new Error(`cannot store ${parts.find((p) => p.fail)!.name}`);
+      return parts.map((p) => `${p.name} stored`);
+    },
+    (part) => part.items,
+    options,
+  );
+  return {
+    commits,
+    groups,
+    /** Holds every commit until released. */
+    hold() {
+      gate = new Promise((resolve) => (release = resolve));
+    },
+    release: () => release(),
+  };
+}
+
+describe('group commit', () => {
+  it('commits what arrives while a group is written as the next group, answering each part its own result', async () => {
+    const r = recorder();
+    r.hold();
+    const first = r.commits.submit({ name: 'a', items: 1 });
+    const rest = ['b', 'c', 'd'].map((name) => r.commits.submit({ name, items: 1 }));
+    r.release();
+    expect(await first).toBe('a stored');
+    expect(await Promise.all(rest)).toEqual(['b stored', 'c stored', 'd stored']);
+    expect(r.groups).toEqual([['a'], ['b', 'c', 'd']]);
+  });
+
+  it('closes a group at maxItems, and commits a larger part alone', async () => {
+    const r = recorder({ concurrency: 1, maxItems: 10 });
+    r.hold();
+    const all = [
+      r.commits.submit({ name: 'first', items: 1 }),
+      r.commits.submit({ name: 'six', items: 6 }),
+      r.commits.submit({ name: 'four', items: 4 }),
+      r.commits.submit({ name: 'one', items: 1 }),
+      r.commits.submit({ name: 'big', items: 25 }),
+    ];
+    r.release();
+    await Promise.all(all);
+    expect(r.groups).toEqual([['first'], ['six', 'four'], ['one'], ['big']]);
+  });
+
+  it('runs up to `concurrency` groups at once', async () => {
+    const r = recorder({ concurrency: 2, maxItems: 10 });
+    r.hold();
+    const all = ['a', 'b', 'c', 'd'].map((name) => r.commits.submit({ name, items: 1 }));
+    r.release();
+    await Promise.all(all);
+    expect(r.groups).toEqual([['a'], ['b'], ['c', 'd']]);
+  });
+
+  it('when a group fails, commits each part alone: only the part that cannot be stored fails', async () => {
+    const r = recorder();
+    r.hold();
+    const first = r.commits.submit({ name: 'a', items: 1 });
+    const ok1 = r.commits.submit({ name: 'b', items: 1 });
+    const bad = r.commits.submit({ name: 'poison', items: 1, fail: true });
+    const ok2 = r.commits.submit({ name: 'c', items: 1 });
+    r.release();
+    await expect(bad).rejects.toThrow('cannot store poison');
+    expect(await Promise.all([first, ok1, ok2])).toEqual(['a stored', 'b stored', 'c stored']);
+    expect(r.groups).toEqual([['a'], ['b', 'poison', 'c'], ['b'], ['poison'], ['c']]);
+  });
+
+  it('a lone failing part gets its error, and later parts are still committed', async () => {
+    const r = recorder();
+    await expect(r.commits.submit({ name: 'poison', items: 1, fail: true })).rejects.toThrow('cannot store poison');
+    expect(await r.commits.submit({ name: 'after', items: 1 })).toBe('after stored');
+  });
+});
