@@ -5,6 +5,7 @@
 // again (the transaction holds its lock, and writeRow keeps the copy current), and the
 // writes of the tables it defers are sent together at the end of the transaction.
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { insertRows } from './bulk-insert';
 import { unitOfWork } from './unit-of-work';
 
 export async function findForUpdate<E extends ObjectLiteral>(
@@ -34,7 +35,7 @@ export async function writeRow<E extends ObjectLiteral>(
   if (!current) {
     const values = { ...key, ...changes };
     if (!unit) {
-      await tx.insert(entity, values as never);
+      await insertRows(tx, entity, [values]);
       return;
     }
     // The row as a read would return it: columns not written are NULL (no column has a default).
@@ -43,7 +44,7 @@ export async function writeRow<E extends ObjectLiteral>(
       row[column.propertyName] = (values as Record<string, unknown>)[column.propertyName] ?? null;
     }
     if (later) unit.insertLater(entity, key, row as E);
-    else await tx.insert(entity, values as never);
+    else await insertRows(tx, entity, [values]);
     unit.set(entity, key, row as E);
     return;
   }
@@ -81,39 +82,10 @@ export async function insertUnlessPresent<E extends ObjectLiteral>(
 ): Promise<void> {
   const unit = unitOfWork(tx);
   if (unit?.defers(entity)) return unit.insertUnlessPresentLater(entity, values, conflictColumns);
-  await tx
-    .createQueryBuilder()
-    .insert()
-    .into(entity)
-    .values(values as never)
-    .orUpdate([conflictColumns[0]], conflictColumns)
-    .updateEntity(false)
-    .execute();
+  await insertRows(tx, entity, [values], { key: conflictColumns, update: [conflictColumns[0]] });
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   return a === b;
-}
-
-/**
- * Inserts one row and returns its auto-increment id as a decimal string. Bypasses
- * TypeORM's entity update, which does number arithmetic on SQLite's BigInt row id.
- */
-export async function insertReturningId<E extends ObjectLiteral>(
-  tx: EntityManager,
-  entity: EntityTarget<E>,
-  values: Partial<E>,
-): Promise<string> {
-  const result = await tx
-    .createQueryBuilder()
-    .insert()
-    .into(entity)
-    .values(values as never)
-    .updateEntity(false)
-    .execute();
-  const raw = result.raw as unknown;
-  const id =
-    typeof raw === 'object' && raw !== null && 'insertId' in raw ? (raw as { insertId: unknown }).insertId : raw;
-  return String(id);
 }

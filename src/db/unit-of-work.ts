@@ -16,10 +16,9 @@
 // Only transactions that run in a unit of work use it (ingest, replay); elsewhere the
 // helpers in rows.ts read and write the database every time.
 import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
+import { insertRows } from './bulk-insert';
 
 const PRELOAD_CHUNK = 500;
-/** Rows per multi-row INSERT (SQLite allows 32,766 bound parameters; rows here have ≤ 25 columns). */
-const INSERT_CHUNK = 500;
 
 interface Pending {
   inserts: Map<string, ObjectLiteral>;
@@ -103,25 +102,10 @@ export class UnitOfWork {
         .map((row) => [JSON.stringify(row), row] as const)
         .sort(([a], [b]) => byNumericId(a, b))
         .map(([, row]) => row);
-      for (let start = 0; start < inserts.length; start += INSERT_CHUNK) {
-        await this.tx
-          .createQueryBuilder()
-          .insert()
-          .into(entity)
-          .values(inserts.slice(start, start + INSERT_CHUNK))
-          .updateEntity(false)
-          .execute();
-      }
-      for (let start = 0; start < unlessPresent.length; start += INSERT_CHUNK) {
-        const conflict = pending.conflict!;
-        await this.tx
-          .createQueryBuilder()
-          .insert()
-          .into(entity)
-          .values(unlessPresent.slice(start, start + INSERT_CHUNK))
-          .orUpdate([conflict[0]], conflict)
-          .updateEntity(false)
-          .execute();
+      await insertRows(this.tx, entity, inserts);
+      if (unlessPresent.length > 0) {
+        const key = pending.conflict!;
+        await insertRows(this.tx, entity, unlessPresent, { key, update: [key[0]] });
       }
       await this.updateRows(entity, [...pending.updates.values()]);
     }
@@ -151,16 +135,7 @@ export class UnitOfWork {
       return row;
     });
     const primary = metadata.primaryColumns.map((c) => c.databaseName);
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-      await this.tx
-        .createQueryBuilder()
-        .insert()
-        .into(entity)
-        .values(rows.slice(start, start + INSERT_CHUNK))
-        .orUpdate([...changedColumns], primary)
-        .updateEntity(false)
-        .execute();
-    }
+    await insertRows(this.tx, entity, rows, { key: primary, update: [...changedColumns] });
   }
 
   /**

@@ -42,7 +42,7 @@ describeEachDatabase('group commit of concurrent appends', (db) => {
     const a = submissionEvent({ submissionId: globalIdOf(freshLocalId()) });
     const b = submissionEvent({ submissionId: globalIdOf(freshLocalId()) });
     const c = submissionEvent({ submissionId: globalIdOf(freshLocalId()) });
-    // The first append starts a transaction; the other three wait for it and go together.
+    // Appends made while transactions run wait and are committed in groups.
     const [first, second, third, fourth] = await Promise.all([
       log.append([itemOf(a)], source),
       log.append([itemOf(b), itemOf(c)], source),
@@ -50,11 +50,12 @@ describeEachDatabase('group commit of concurrent appends', (db) => {
       log.append([{ kind: 'rejected', raw: '{', reason: 'not JSON', status: 400 }], source),
     ]);
     expect(first.map((o) => [o.index, o.status])).toEqual([[0, 'stored']]);
-    expect(second.map((o) => [o.index, o.status])).toEqual([
-      [0, 'stored'],
-      [1, 'stored'],
-    ]);
-    expect(third).toEqual([{ index: 0, status: 'duplicate', id: second[1].id, name: 'submission_updated' }]);
+    expect(second.map((o) => [o.index, o.status])[0]).toEqual([0, 'stored']);
+    // c was sent twice: stored once, and the other delivery is a duplicate of that event.
+    const deliveriesOfC = [second[1], third[0]];
+    expect(deliveriesOfC.map((o) => o.status).sort()).toEqual(['duplicate', 'stored']);
+    expect(deliveriesOfC.map((o) => o.index)).toEqual([1, 0]);
+    expect(third[0].id).toBe(second[1].id);
     expect(fourth).toMatchObject([{ index: 0, status: 'rejected', reason: 'not JSON' }]);
     expect(await countRows(db(), EventRecord)).toBe(3);
     expect(await countRows(db(), Submission)).toBe(3);

@@ -79,7 +79,18 @@ onMysql('statements per single-event POST under concurrency [mysql]', () => {
     expect(statuses).toEqual(lines.map(() => 200));
     const dml = db().statements.filter(isDml).length;
     const commits = db().statements.filter(isCommit).length;
-    if (process.env.STATEMENT_REPORT) console.log(db().kind, { dml, commits, events: SINGLE_EVENTS });
+    if (process.env.STATEMENT_REPORT) {
+      const byKind = new Map<string, number>();
+      for (const sql of db().statements) {
+        const kind = sql.replace(/\s+/g, ' ').slice(0, 70);
+        byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+      }
+      console.log(
+        db().kind,
+        { dml, commits, events: SINGLE_EVENTS },
+        [...byKind].sort((a, b) => b[1] - a[1]).slice(0, 25),
+      );
+    }
     expect(dml).toBeLessThan(SINGLE_EVENTS * SINGLE_BOUND_PER_EVENT);
     expect(commits).toBeLessThan(SINGLE_EVENTS * COMMITS_PER_EVENT);
   });
