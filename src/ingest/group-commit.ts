@@ -26,6 +26,7 @@ interface Waiting<P, R> {
 export class GroupCommit<P, R> {
   private readonly waiting: Waiting<P, R>[] = [];
   private running = 0;
+  private scheduled = false;
 
   constructor(
     /** Commits the parts in one transaction; answers one result per part, in order. */
@@ -37,7 +38,17 @@ export class GroupCommit<P, R> {
   submit(part: P): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ part, items: this.itemsOf(part), resolve, reject });
-      this.startGroups();
+      // Start on the next turn of the event loop, after the requests that arrived with
+      // this one have been read: they join its group. Without this, a database whose
+      // driver never waits (better-sqlite3) would finish each transaction before the
+      // next request is even parsed, and nothing would ever be grouped.
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.startGroups();
+        });
+      }
     });
   }
 

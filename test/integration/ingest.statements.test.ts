@@ -2,7 +2,7 @@
 // figure to keep: the bench corpus, posted as NDJSON batches of 1,000 events (the first
 // on an empty database, the later ones mostly updating rows), must stay under a bound.
 import { corpusLines, ndjsonBatches } from '../../bench/lib/corpus';
-import { createTestDatabase, databaseKinds, describeEachDatabase, TestDatabase } from '../support/databases';
+import { describeEachDatabase } from '../support/databases';
 import { ingestApp, postEvents } from '../support/ingest-app';
 
 const EVENTS = 5000;
@@ -48,20 +48,6 @@ describeEachDatabase('statements per ingested batch', (db) => {
       }
     }
     for (const count of counts) expect(count).toBeLessThan(BATCH * BOUND_PER_EVENT);
-  });
-});
-
-// MySQL only: on SQLite a transaction never waits for the network (the driver is
-// synchronous), so requests do not pile up behind it and there is nothing to group.
-const onMysql = databaseKinds.includes('mysql') ? describe : describe.skip;
-onMysql('statements per single-event POST under concurrency [mysql]', () => {
-  let database: TestDatabase;
-  const db = () => database;
-  beforeAll(async () => {
-    database = await createTestDatabase('mysql');
-  });
-  afterAll(async () => {
-    await database?.drop();
   });
 
   it(`${CLIENTS} clients posting single events concurrently share statements and commits`, async () => {

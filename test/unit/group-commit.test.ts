@@ -29,28 +29,36 @@ function recorder(options = { concurrency: 1, maxItems: 10 }) {
   };
 }
 
+/** One turn of the event loop: a group submitted before it has started by the end of it. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('group commit', () => {
-  it('commits what arrives while a group is written as the next group, answering each part its own result', async () => {
+  it('groups what arrives in one turn of the event loop, and what arrives while a group is written into the next', async () => {
     const r = recorder();
     r.hold();
-    const first = r.commits.submit({ name: 'a', items: 1 });
-    const rest = ['b', 'c', 'd'].map((name) => r.commits.submit({ name, items: 1 }));
+    const first = ['a', 'b'].map((name) => r.commits.submit({ name, items: 1 }));
+    await nextTurn();
+    const rest = ['c', 'd', 'e'].map((name) => r.commits.submit({ name, items: 1 }));
     r.release();
-    expect(await first).toBe('a stored');
-    expect(await Promise.all(rest)).toEqual(['b stored', 'c stored', 'd stored']);
-    expect(r.groups).toEqual([['a'], ['b', 'c', 'd']]);
+    expect(await Promise.all(first)).toEqual(['a stored', 'b stored']);
+    expect(await Promise.all(rest)).toEqual(['c stored', 'd stored', 'e stored']);
+    expect(r.groups).toEqual([
+      ['a', 'b'],
+      ['c', 'd', 'e'],
+    ]);
   });
 
   it('closes a group at maxItems, and commits a larger part alone', async () => {
     const r = recorder({ concurrency: 1, maxItems: 10 });
     r.hold();
-    const all = [
-      r.commits.submit({ name: 'first', items: 1 }),
+    const all = [r.commits.submit({ name: 'first', items: 1 })];
+    await nextTurn();
+    all.push(
       r.commits.submit({ name: 'six', items: 6 }),
       r.commits.submit({ name: 'four', items: 4 }),
       r.commits.submit({ name: 'one', items: 1 }),
       r.commits.submit({ name: 'big', items: 25 }),
-    ];
+    );
     r.release();
     await Promise.all(all);
     expect(r.groups).toEqual([['first'], ['six', 'four'], ['one'], ['big']]);
@@ -59,7 +67,11 @@ describe('group commit', () => {
   it('runs up to `concurrency` groups at once', async () => {
     const r = recorder({ concurrency: 2, maxItems: 10 });
     r.hold();
-    const all = ['a', 'b', 'c', 'd'].map((name) => r.commits.submit({ name, items: 1 }));
+    const all = [r.commits.submit({ name: 'a', items: 1 })];
+    await nextTurn();
+    all.push(r.commits.submit({ name: 'b', items: 1 }));
+    await nextTurn();
+    all.push(...['c', 'd'].map((name) => r.commits.submit({ name, items: 1 })));
     r.release();
     await Promise.all(all);
     expect(r.groups).toEqual([['a'], ['b'], ['c', 'd']]);
@@ -69,6 +81,7 @@ describe('group commit', () => {
     const r = recorder();
     r.hold();
     const first = r.commits.submit({ name: 'a', items: 1 });
+    await nextTurn();
     const ok1 = r.commits.submit({ name: 'b', items: 1 });
     const bad = r.commits.submit({ name: 'poison', items: 1, fail: true });
     const ok2 = r.commits.submit({ name: 'c', items: 1 });
