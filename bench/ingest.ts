@@ -35,6 +35,7 @@ export interface IngestResult {
     Figure
   >;
   single: Record<'eventsPerSecond' | 'p50' | 'p99' | 'errors', Figure>;
+  httpFloor: Record<'requestsPerSecond' | 'p50' | 'p99', Figure>;
   connections: number;
   seconds: number;
 }
@@ -129,6 +130,21 @@ async function singleRun(server: BenchServer, options: BenchOptions, run: number
   };
 }
 
+/**
+ * The same server answering GET /healthz (the whole middleware stack — security headers,
+ * access check, request log — and no body, no database) from as many clients: the most
+ * requests a second this machine's HTTP path allows, next to which the single-event
+ * figure is read.
+ */
+async function httpFloorRun(server: BenchServer, options: BenchOptions, connections: number) {
+  const result = await autocannon({ url: `${server.url}/healthz`, connections, duration: options.singleSeconds });
+  return {
+    requestsPerSecond: result['2xx'] / options.singleSeconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
 export async function runIngest(options: BenchOptions): Promise<IngestResult> {
   const { db, version } = await freshDatabase(options);
   const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [];
@@ -139,10 +155,12 @@ export async function runIngest(options: BenchOptions): Promise<IngestResult> {
     const start = await waitForQuiet(options.quietLoad);
     const batched = await repeat(options.runs, !options.tiny, (run) => batchedRun(server, raw, options, run));
     const single = await repeat(options.runs, !options.tiny, (run) => singleRun(server, options, run, connections));
+    const httpFloor = await repeat(options.runs, !options.tiny, () => httpFloorRun(server, options, connections));
     const result: IngestResult = {
       events: options.ingestEvents,
       batched,
       single,
+      httpFloor,
       connections,
       seconds: options.singleSeconds,
     };
@@ -167,6 +185,7 @@ export async function runIngest(options: BenchOptions): Promise<IngestResult> {
         ['single-event p50 ms', cell(single.p50, 1), ''],
         ['single-event p99 ms', cell(single.p99, 1), `< ${TARGETS.singleP99Ms}`],
         ['single-event errors (non-2xx, timeouts)', cell(single.errors, 0), '0'],
+        [`HTTP floor: GET /healthz, ${connections} clients, requests/s`, cell(httpFloor.requestsPerSecond, 0), ''],
       ],
     );
     saveSection(options, options.store, version, 'ingest', {

@@ -30,6 +30,11 @@ function ingestTable(s: Section): string {
     `| single-event latency p50, ms | ${cell(x.p50, 1)} | |`,
     `| single-event latency p99, ms | ${cell(x.p99, 1)} | < 50 ${verdict(x.p99.median < 50)} |`,
     `| single-event errors (non-2xx, timeouts) | ${cell(x.errors, 0)} | 0 |`,
+    ...(s.httpFloor
+      ? [
+          `| HTTP floor: the same server's GET /healthz (every middleware, no body, no database), ${s.connections} clients, requests/s | ${cell((s.httpFloor as Record<string, Figure>).requestsPerSecond, 0)} | |`,
+        ]
+      : []),
   ].join('\n');
 }
 
