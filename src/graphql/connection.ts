@@ -15,6 +15,7 @@
 import DataLoader from 'dataloader';
 import { ArgsType, ClassType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Brackets, DataSource, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { rowMapper } from '../db/row-mapper';
 import { BadInputError } from '../errors';
 import { idProblem } from '../ingest/canvas-id';
 import { idParams } from './arguments';
@@ -250,8 +251,8 @@ export async function findPage<E extends ObjectLiteral>(
   if (request.position) applyAfter(page, request.order, request.position);
   if (request.order.field) page.orderBy(`${page.alias}.${request.order.field.property}`, request.order.direction);
   page.addOrderBy(`${page.alias}.id`, request.order.direction).limit(request.first + 1);
-  const rows = await page.getMany();
-  return new Connection(rows, request, () => all.getCount());
+  const rows = (await page.getRawMany()).map(rowMapper(qb.connection, qb.expressionMap.mainAlias!.target, qb.alias));
+  return new Connection(rows as E[], request, () => all.getCount());
 }
 
 /** Narrows a per-parent query by the list's filter. */
@@ -332,7 +333,7 @@ export function perParentCountLoader<E extends ObjectLiteral, F>(
  * A page per parent, every parent of a batch in one statement. Raw SQL around the query
  * builder's own query because TypeORM cannot select from a derived table into entities:
  * the window function numbers each parent's rows in list order, the outer query keeps
- * the first `first + 1` of each, and the rows are hydrated through the entity's columns.
+ * the first `first + 1` of each, and the rows are mapped to entities by ../db/row-mapper.
  */
 export function perParentPageLoader<E extends ObjectLiteral, F>(
   list: PerParentList<E, F>,
@@ -342,6 +343,7 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
   const metadata = list.dataSource.getMetadata(list.entity);
   const driver = list.dataSource.driver;
   const sql = (property: string) => `${driver.escape('n')}.${driver.escape(columnName(metadata, property))}`;
+  const toEntity = rowMapper(list.dataSource, list.entity, 'n');
   return new DataLoader<ParentPageKey<F>, Connection<E>, string>(
     async (keys) => {
       const rowsByParent = new Map<string, E[]>();
@@ -363,7 +365,7 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
           `SELECT * FROM (${inner}) ranked WHERE ranked.row_num <= ${request.first + 1} ORDER BY ranked.row_num`,
           parameters,
         );
-        const rows = raw.map((r) => hydrate<E>(list.dataSource, metadata, r));
+        const rows = raw.map(toEntity);
         onRows?.(rows);
         for (const row of rows) {
           const slot = slotOf(shape, String(row[list.parentProperty]));
@@ -387,15 +389,6 @@ function columnName(metadata: EntityMetadata, property: string): string {
   const column = metadata.findColumnWithPropertyName(property);
   if (!column) throw new Error(`${metadata.name} has no column for ${property}`);
   return column.databaseName;
-}
-
-/** An entity from a raw row selected by a query builder with alias `n` (columns as n_<column>). */
-function hydrate<E>(dataSource: DataSource, metadata: EntityMetadata, raw: ObjectLiteral): E {
-  const entity = metadata.create() as ObjectLiteral;
-  for (const column of metadata.columns) {
-    column.setEntityValue(entity, dataSource.driver.prepareHydratedValue(raw[`n_${column.databaseName}`], column));
-  }
-  return entity as E;
 }
 
 export enum OrderDirection {
