@@ -277,20 +277,34 @@ export interface ParentCountKey<F> {
   filter: F;
 }
 
-const keyOf = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+/**
+ * What a batched key asks for apart from its parent: keys of one shape share a
+ * statement. Built from the parts that decide the statement (the cursor stands for its
+ * decoded position) rather than by serialising the whole key: a response asks for a page
+ * per parent, thousands of keys, and JSON.stringify with a replacer over every key (three
+ * times per key) took over a tenth of the course dashboard's CPU (bench/NOTES.md).
+ */
+function shapeOf(key: ParentCountKey<unknown> | ParentPageKey<unknown>): string {
+  const filter = key.filter == null ? '' : JSON.stringify(key.filter, bigintAsString);
+  if (!('request' in key)) return filter;
+  const { first, after, order } = key.request;
+  return `${order.scope}|${order.field?.property ?? ''}|${order.direction}|${first}|${after ?? ''}|${filter}`;
+}
 
-/** What a batched key asks for apart from its parent: keys of one shape share a statement. */
-const shapeOf = <K extends { parentId: string }>(key: K) => keyOf({ ...key, parentId: null });
+const bigintAsString = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
 const slotOf = (shape: string, parentId: string) => `${shape}#${parentId}`;
+const cacheKeyOf = (key: ParentCountKey<unknown> | ParentPageKey<unknown>) => slotOf(shapeOf(key), key.parentId);
 
-function byShape<K extends { parentId: string }>(keys: readonly K[]): Map<string, { sample: K; parentIds: string[] }> {
+function byShape<K extends { parentId: string }>(
+  keys: readonly K[],
+  shapes: readonly string[],
+): Map<string, { sample: K; parentIds: string[] }> {
   const groups = new Map<string, { sample: K; parentIds: Set<string> }>();
-  for (const key of keys) {
-    const shape = shapeOf(key);
-    const group = groups.get(shape) ?? { sample: key, parentIds: new Set<string>() };
-    group.parentIds.add(key.parentId);
-    groups.set(shape, group);
-  }
+  keys.forEach((key, i) => {
+    const group = groups.get(shapes[i]);
+    if (group) group.parentIds.add(key.parentId);
+    else groups.set(shapes[i], { sample: key, parentIds: new Set([key.parentId]) });
+  });
   // A Set: a page of 1,000 parents would otherwise cost a million comparisons.
   return new Map([...groups].map(([shape, { sample, parentIds }]) => [shape, { sample, parentIds: [...parentIds] }]));
 }
@@ -315,7 +329,8 @@ export function perParentCountLoader<E extends ObjectLiteral, F>(
     async (keys) => {
       const counts = new Map<string, number>();
       const column = columnName(list.dataSource.getMetadata(list.entity), list.parentProperty);
-      for (const [shape, { sample, parentIds }] of byShape(keys)) {
+      const shapes = keys.map(shapeOf);
+      for (const [shape, { sample, parentIds }] of byShape(keys, shapes)) {
         const rows: Array<{ parent: unknown; total: unknown }> = await parentQuery(list, parentIds, sample.filter)
           .select(`n.${column}`, 'parent')
           .addSelect('COUNT(*)', 'total')
@@ -323,9 +338,9 @@ export function perParentCountLoader<E extends ObjectLiteral, F>(
           .getRawMany();
         for (const row of rows) counts.set(slotOf(shape, String(row.parent)), Number(row.total));
       }
-      return keys.map((key) => counts.get(slotOf(shapeOf(key), key.parentId)) ?? 0);
+      return keys.map((key, i) => counts.get(slotOf(shapes[i], key.parentId)) ?? 0);
     },
-    { cacheKeyFn: keyOf },
+    { cacheKeyFn: cacheKeyOf },
   );
 }
 
@@ -347,7 +362,8 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
   return new DataLoader<ParentPageKey<F>, Connection<E>, string>(
     async (keys) => {
       const rowsByParent = new Map<string, E[]>();
-      for (const [shape, { sample, parentIds }] of byShape(keys)) {
+      const shapes = keys.map(shapeOf);
+      for (const [shape, { sample, parentIds }] of byShape(keys, shapes)) {
         const { request } = sample;
         const qb = parentQuery(list, parentIds, sample.filter);
         if (request.position) applyAfter(qb, request.order, request.position);
@@ -375,13 +391,13 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
         }
       }
       return keys.map(
-        (key) =>
-          new Connection(rowsByParent.get(slotOf(shapeOf(key), key.parentId)) ?? [], key.request, () =>
+        (key, i) =>
+          new Connection(rowsByParent.get(slotOf(shapes[i], key.parentId)) ?? [], key.request, () =>
             counts.load({ parentId: key.parentId, filter: key.filter }),
           ),
       );
     },
-    { cacheKeyFn: keyOf },
+    { cacheKeyFn: cacheKeyOf },
   );
 }
 
