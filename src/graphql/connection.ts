@@ -94,27 +94,44 @@ export class PageInfo {
   endCursor: string | null;
 }
 
-/** What every connection field resolves to; totalCount is counted only when asked for. */
+/**
+ * What every connection field resolves to; totalCount is counted only when asked for.
+ * Edges (with their cursors) and pageInfo are built on first use too: most queries ask
+ * for nodes alone, and a nested page is built for every parent of a response.
+ */
 export class Connection<T> {
-  readonly edges: Array<{ cursor: string; node: T }>;
   readonly nodes: T[];
-  readonly pageInfo: PageInfo;
+  private builtEdges?: Array<{ cursor: string; node: T }>;
+  private builtPageInfo?: PageInfo;
   private counted?: Promise<number>;
 
   /** `rows` is the query's answer for LIMIT first + 1: one extra row means a next page. */
   constructor(
-    rows: T[],
-    request: PageRequest,
+    private readonly rows: T[],
+    private readonly request: PageRequest,
     private readonly count: () => Promise<number>,
   ) {
-    this.nodes = rows.slice(0, request.first);
-    this.edges = this.nodes.map((node) => ({ cursor: cursorOf(node as ObjectLiteral, request.order), node }));
-    this.pageInfo = {
-      hasNextPage: rows.length > request.first,
-      hasPreviousPage: request.after !== null,
-      startCursor: this.edges[0]?.cursor ?? null,
-      endCursor: this.edges[this.edges.length - 1]?.cursor ?? null,
-    };
+    this.nodes = rows.length > request.first ? rows.slice(0, request.first) : rows;
+  }
+
+  get edges(): Array<{ cursor: string; node: T }> {
+    return (this.builtEdges ??= this.nodes.map((node) => ({
+      cursor: cursorOf(node as ObjectLiteral, this.request.order),
+      node,
+    })));
+  }
+
+  get pageInfo(): PageInfo {
+    if (!this.builtPageInfo) {
+      const last = this.nodes.length - 1;
+      this.builtPageInfo = {
+        hasNextPage: this.rows.length > this.request.first,
+        hasPreviousPage: this.request.after !== null,
+        startCursor: last < 0 ? null : cursorOf(this.nodes[0] as ObjectLiteral, this.request.order),
+        endCursor: last < 0 ? null : cursorOf(this.nodes[last] as ObjectLiteral, this.request.order),
+      };
+    }
+    return this.builtPageInfo;
   }
 
   get totalCount(): Promise<number> {
