@@ -13,6 +13,7 @@
 // one statement fetches the page of every parent at once with ROW_NUMBER() OVER
 // (PARTITION BY parent ...), which MariaDB 10.2+, MySQL 8 and SQLite 3.25+ all have.
 import DataLoader from 'dataloader';
+import { GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
 import { ArgsType, ClassType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Brackets, DataSource, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { rowMapper } from '../db/row-mapper';
@@ -361,6 +362,17 @@ export function perParentCountLoader<E extends ObjectLiteral, F>(
   );
 }
 
+/** The pages of a per-parent list, and the counts behind their totalCount. */
+export interface PerParentPages<E extends ObjectLiteral, F> {
+  /**
+   * The page of `key.parentId`. With the field's `info`, when the query selects
+   * totalCount the count is started now, in the same batch as the page: the two
+   * statements then run side by side instead of the count waiting for the page, one
+   * round trip less for every nested list level.
+   */
+  load(key: ParentPageKey<F>, info?: GraphQLResolveInfo): Promise<Connection<E>>;
+}
+
 /**
  * A page per parent, every parent of a batch in one statement. Raw SQL around the query
  * builder's own query because TypeORM cannot select from a derived table into entities:
@@ -371,12 +383,12 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
   list: PerParentList<E, F>,
   counts: DataLoader<ParentCountKey<F>, number, string>,
   onRows?: (rows: E[]) => void,
-): DataLoader<ParentPageKey<F>, Connection<E>, string> {
+): PerParentPages<E, F> {
   const metadata = list.dataSource.getMetadata(list.entity);
   const driver = list.dataSource.driver;
   const sql = (property: string) => `${driver.escape('n')}.${driver.escape(columnName(metadata, property))}`;
   const toEntity = rowMapper(list.dataSource, list.entity, 'n');
-  return new DataLoader<ParentPageKey<F>, Connection<E>, string>(
+  const pages = new DataLoader<ParentPageKey<F>, Connection<E>, string>(
     async (keys) => {
       const rowsByParent = new Map<string, E[]>();
       const shapes = keys.map(shapeOf);
@@ -416,6 +428,30 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
     },
     { cacheKeyFn: cacheKeyOf },
   );
+  return {
+    load(key, info) {
+      if (info && selectsField(info, 'totalCount')) {
+        // Its rejection is answered through totalCount, or not at all if the page failed.
+        counts.load({ parentId: key.parentId, filter: key.filter }).catch(() => undefined);
+      }
+      return pages.load(key);
+    },
+  };
+}
+
+/** Whether the field being resolved selects `field` (directly or through fragments). */
+function selectsField(info: GraphQLResolveInfo, field: string): boolean {
+  const seen = new Set<string>();
+  const inSet = (set: SelectionSetNode | undefined): boolean =>
+    set !== undefined &&
+    set.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === field;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return inSet(selection.selectionSet);
+      if (seen.has(selection.name.value)) return false;
+      seen.add(selection.name.value);
+      return inSet(info.fragments[selection.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => inSet(node.selectionSet));
 }
 
 function columnName(metadata: EntityMetadata, property: string): string {
