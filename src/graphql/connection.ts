@@ -13,8 +13,10 @@
 // one statement fetches the page of every parent at once with ROW_NUMBER() OVER
 // (PARTITION BY parent ...), which MariaDB 10.2+, MySQL 8 and SQLite 3.25+ all have.
 import DataLoader from 'dataloader';
+import { GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
 import { ArgsType, ClassType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Brackets, DataSource, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { rowMapper } from '../db/row-mapper';
 import { BadInputError } from '../errors';
 import { idProblem } from '../ingest/canvas-id';
 import { idParams } from './arguments';
@@ -93,27 +95,44 @@ export class PageInfo {
   endCursor: string | null;
 }
 
-/** What every connection field resolves to; totalCount is counted only when asked for. */
+/**
+ * What every connection field resolves to; totalCount is counted only when asked for.
+ * Edges (with their cursors) and pageInfo are built on first use too: most queries ask
+ * for nodes alone, and a nested page is built for every parent of a response.
+ */
 export class Connection<T> {
-  readonly edges: Array<{ cursor: string; node: T }>;
   readonly nodes: T[];
-  readonly pageInfo: PageInfo;
+  private builtEdges?: Array<{ cursor: string; node: T }>;
+  private builtPageInfo?: PageInfo;
   private counted?: Promise<number>;
 
   /** `rows` is the query's answer for LIMIT first + 1: one extra row means a next page. */
   constructor(
-    rows: T[],
-    request: PageRequest,
+    private readonly rows: T[],
+    private readonly request: PageRequest,
     private readonly count: () => Promise<number>,
   ) {
-    this.nodes = rows.slice(0, request.first);
-    this.edges = this.nodes.map((node) => ({ cursor: cursorOf(node as ObjectLiteral, request.order), node }));
-    this.pageInfo = {
-      hasNextPage: rows.length > request.first,
-      hasPreviousPage: request.after !== null,
-      startCursor: this.edges[0]?.cursor ?? null,
-      endCursor: this.edges[this.edges.length - 1]?.cursor ?? null,
-    };
+    this.nodes = rows.length > request.first ? rows.slice(0, request.first) : rows;
+  }
+
+  get edges(): Array<{ cursor: string; node: T }> {
+    return (this.builtEdges ??= this.nodes.map((node) => ({
+      cursor: cursorOf(node as ObjectLiteral, this.request.order),
+      node,
+    })));
+  }
+
+  get pageInfo(): PageInfo {
+    if (!this.builtPageInfo) {
+      const last = this.nodes.length - 1;
+      this.builtPageInfo = {
+        hasNextPage: this.rows.length > this.request.first,
+        hasPreviousPage: this.request.after !== null,
+        startCursor: last < 0 ? null : cursorOf(this.nodes[0] as ObjectLiteral, this.request.order),
+        endCursor: last < 0 ? null : cursorOf(this.nodes[last] as ObjectLiteral, this.request.order),
+      };
+    }
+    return this.builtPageInfo;
   }
 
   get totalCount(): Promise<number> {
@@ -250,8 +269,8 @@ export async function findPage<E extends ObjectLiteral>(
   if (request.position) applyAfter(page, request.order, request.position);
   if (request.order.field) page.orderBy(`${page.alias}.${request.order.field.property}`, request.order.direction);
   page.addOrderBy(`${page.alias}.id`, request.order.direction).limit(request.first + 1);
-  const rows = await page.getMany();
-  return new Connection(rows, request, () => all.getCount());
+  const rows = (await page.getRawMany()).map(rowMapper(qb.connection, qb.expressionMap.mainAlias!.target, qb.alias));
+  return new Connection(rows as E[], request, () => all.getCount());
 }
 
 /** Narrows a per-parent query by the list's filter. */
@@ -276,20 +295,34 @@ export interface ParentCountKey<F> {
   filter: F;
 }
 
-const keyOf = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+/**
+ * What a batched key asks for apart from its parent: keys of one shape share a
+ * statement. Built from the parts that decide the statement (the cursor stands for its
+ * decoded position) rather than by serialising the whole key: a response asks for a page
+ * per parent, thousands of keys, and JSON.stringify with a replacer over every key (three
+ * times per key) took over a tenth of the course dashboard's CPU (bench/NOTES.md).
+ */
+function shapeOf(key: ParentCountKey<unknown> | ParentPageKey<unknown>): string {
+  const filter = key.filter == null ? '' : JSON.stringify(key.filter, bigintAsString);
+  if (!('request' in key)) return filter;
+  const { first, after, order } = key.request;
+  return `${order.scope}|${order.field?.property ?? ''}|${order.direction}|${first}|${after ?? ''}|${filter}`;
+}
 
-/** What a batched key asks for apart from its parent: keys of one shape share a statement. */
-const shapeOf = <K extends { parentId: string }>(key: K) => keyOf({ ...key, parentId: null });
+const bigintAsString = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
 const slotOf = (shape: string, parentId: string) => `${shape}#${parentId}`;
+const cacheKeyOf = (key: ParentCountKey<unknown> | ParentPageKey<unknown>) => slotOf(shapeOf(key), key.parentId);
 
-function byShape<K extends { parentId: string }>(keys: readonly K[]): Map<string, { sample: K; parentIds: string[] }> {
+function byShape<K extends { parentId: string }>(
+  keys: readonly K[],
+  shapes: readonly string[],
+): Map<string, { sample: K; parentIds: string[] }> {
   const groups = new Map<string, { sample: K; parentIds: Set<string> }>();
-  for (const key of keys) {
-    const shape = shapeOf(key);
-    const group = groups.get(shape) ?? { sample: key, parentIds: new Set<string>() };
-    group.parentIds.add(key.parentId);
-    groups.set(shape, group);
-  }
+  keys.forEach((key, i) => {
+    const group = groups.get(shapes[i]);
+    if (group) group.parentIds.add(key.parentId);
+    else groups.set(shapes[i], { sample: key, parentIds: new Set([key.parentId]) });
+  });
   // A Set: a page of 1,000 parents would otherwise cost a million comparisons.
   return new Map([...groups].map(([shape, { sample, parentIds }]) => [shape, { sample, parentIds: [...parentIds] }]));
 }
@@ -314,7 +347,8 @@ export function perParentCountLoader<E extends ObjectLiteral, F>(
     async (keys) => {
       const counts = new Map<string, number>();
       const column = columnName(list.dataSource.getMetadata(list.entity), list.parentProperty);
-      for (const [shape, { sample, parentIds }] of byShape(keys)) {
+      const shapes = keys.map(shapeOf);
+      for (const [shape, { sample, parentIds }] of byShape(keys, shapes)) {
         const rows: Array<{ parent: unknown; total: unknown }> = await parentQuery(list, parentIds, sample.filter)
           .select(`n.${column}`, 'parent')
           .addSelect('COUNT(*)', 'total')
@@ -322,30 +356,43 @@ export function perParentCountLoader<E extends ObjectLiteral, F>(
           .getRawMany();
         for (const row of rows) counts.set(slotOf(shape, String(row.parent)), Number(row.total));
       }
-      return keys.map((key) => counts.get(slotOf(shapeOf(key), key.parentId)) ?? 0);
+      return keys.map((key, i) => counts.get(slotOf(shapes[i], key.parentId)) ?? 0);
     },
-    { cacheKeyFn: keyOf },
+    { cacheKeyFn: cacheKeyOf },
   );
+}
+
+/** The pages of a per-parent list, and the counts behind their totalCount. */
+export interface PerParentPages<E extends ObjectLiteral, F> {
+  /**
+   * The page of `key.parentId`. With the field's `info`, when the query selects
+   * totalCount the count is started now, in the same batch as the page: the two
+   * statements then run side by side instead of the count waiting for the page, one
+   * round trip less for every nested list level.
+   */
+  load(key: ParentPageKey<F>, info?: GraphQLResolveInfo): Promise<Connection<E>>;
 }
 
 /**
  * A page per parent, every parent of a batch in one statement. Raw SQL around the query
  * builder's own query because TypeORM cannot select from a derived table into entities:
  * the window function numbers each parent's rows in list order, the outer query keeps
- * the first `first + 1` of each, and the rows are hydrated through the entity's columns.
+ * the first `first + 1` of each, and the rows are mapped to entities by ../db/row-mapper.
  */
 export function perParentPageLoader<E extends ObjectLiteral, F>(
   list: PerParentList<E, F>,
   counts: DataLoader<ParentCountKey<F>, number, string>,
   onRows?: (rows: E[]) => void,
-): DataLoader<ParentPageKey<F>, Connection<E>, string> {
+): PerParentPages<E, F> {
   const metadata = list.dataSource.getMetadata(list.entity);
   const driver = list.dataSource.driver;
   const sql = (property: string) => `${driver.escape('n')}.${driver.escape(columnName(metadata, property))}`;
-  return new DataLoader<ParentPageKey<F>, Connection<E>, string>(
+  const toEntity = rowMapper(list.dataSource, list.entity, 'n');
+  const pages = new DataLoader<ParentPageKey<F>, Connection<E>, string>(
     async (keys) => {
       const rowsByParent = new Map<string, E[]>();
-      for (const [shape, { sample, parentIds }] of byShape(keys)) {
+      const shapes = keys.map(shapeOf);
+      for (const [shape, { sample, parentIds }] of byShape(keys, shapes)) {
         const { request } = sample;
         const qb = parentQuery(list, parentIds, sample.filter);
         if (request.position) applyAfter(qb, request.order, request.position);
@@ -363,7 +410,7 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
           `SELECT * FROM (${inner}) ranked WHERE ranked.row_num <= ${request.first + 1} ORDER BY ranked.row_num`,
           parameters,
         );
-        const rows = raw.map((r) => hydrate<E>(list.dataSource, metadata, r));
+        const rows = raw.map(toEntity);
         onRows?.(rows);
         for (const row of rows) {
           const slot = slotOf(shape, String(row[list.parentProperty]));
@@ -373,29 +420,44 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
         }
       }
       return keys.map(
-        (key) =>
-          new Connection(rowsByParent.get(slotOf(shapeOf(key), key.parentId)) ?? [], key.request, () =>
+        (key, i) =>
+          new Connection(rowsByParent.get(slotOf(shapes[i], key.parentId)) ?? [], key.request, () =>
             counts.load({ parentId: key.parentId, filter: key.filter }),
           ),
       );
     },
-    { cacheKeyFn: keyOf },
+    { cacheKeyFn: cacheKeyOf },
   );
+  return {
+    load(key, info) {
+      if (info && selectsField(info, 'totalCount')) {
+        // Its rejection is answered through totalCount, or not at all if the page failed.
+        counts.load({ parentId: key.parentId, filter: key.filter }).catch(() => undefined);
+      }
+      return pages.load(key);
+    },
+  };
+}
+
+/** Whether the field being resolved selects `field` (directly or through fragments). */
+function selectsField(info: GraphQLResolveInfo, field: string): boolean {
+  const seen = new Set<string>();
+  const inSet = (set: SelectionSetNode | undefined): boolean =>
+    set !== undefined &&
+    set.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === field;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return inSet(selection.selectionSet);
+      if (seen.has(selection.name.value)) return false;
+      seen.add(selection.name.value);
+      return inSet(info.fragments[selection.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => inSet(node.selectionSet));
 }
 
 function columnName(metadata: EntityMetadata, property: string): string {
   const column = metadata.findColumnWithPropertyName(property);
   if (!column) throw new Error(`${metadata.name} has no column for ${property}`);
   return column.databaseName;
-}
-
-/** An entity from a raw row selected by a query builder with alias `n` (columns as n_<column>). */
-function hydrate<E>(dataSource: DataSource, metadata: EntityMetadata, raw: ObjectLiteral): E {
-  const entity = metadata.create() as ObjectLiteral;
-  for (const column of metadata.columns) {
-    column.setEntityValue(entity, dataSource.driver.prepareHydratedValue(raw[`n_${column.databaseName}`], column));
-  }
-  return entity as E;
 }
 
 export enum OrderDirection {

@@ -3,7 +3,8 @@
 // one request's answers must not leak into another's.
 import DataLoader from 'dataloader';
 import type { DataSource, ObjectLiteral } from 'typeorm';
-import { EntityTarget, In } from 'typeorm';
+import { EntityTarget } from 'typeorm';
+import { rowMapper } from '../db/row-mapper';
 import { idParams } from './arguments';
 
 /** Who is asking. Until tokens are checked (a later issue) every caller is an admin. */
@@ -46,9 +47,13 @@ export function byIdLoader<E extends ObjectLiteral & { id: string }>(
   dataSource: DataSource,
   entity: EntityTarget<E>,
 ): DataLoader<string, E | null> {
+  const toEntity = rowMapper(dataSource, entity, 'r');
   return new DataLoader<string, E | null>(async (ids) => {
-    const rows = await dataSource.getRepository(entity).findBy({ id: In(idParams(ids)) } as never);
-    const byId = new Map(rows.map((row) => [row.id, row]));
+    const raw = await dataSource
+      .createQueryBuilder(entity, 'r')
+      .where('r.id IN (:...ids)', { ids: idParams(ids) })
+      .getRawMany();
+    const byId = new Map(raw.map((r) => toEntity(r)).map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
@@ -60,13 +65,15 @@ export function childrenLoader<E extends ObjectLiteral>(
   parentProperty: keyof E & string,
   orderBy: Array<keyof E & string>,
 ): DataLoader<string, E[]> {
+  const toEntity = rowMapper(dataSource, entity, 'c');
   return new DataLoader<string, E[]>(async (parentIds) => {
     const qb = dataSource
       .createQueryBuilder(entity, 'c')
       .where(`c.${parentProperty} IN (:...parentIds)`, { parentIds: idParams(parentIds) });
     for (const property of orderBy) qb.addOrderBy(`c.${property}`, 'ASC');
     const grouped = new Map<string, E[]>();
-    for (const row of await qb.getMany()) {
+    for (const raw of await qb.getRawMany()) {
+      const row = toEntity(raw);
       const parent = String(row[parentProperty]);
       const siblings = grouped.get(parent);
       if (siblings) siblings.push(row);

@@ -1,20 +1,26 @@
 // Builds the executable GraphQL schema from the domains' resolvers, and prints it in the
 // stable, sorted form committed as schema.graphql (a test fails when the two drift).
 import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, BuildSchemaOptions } from 'type-graphql';
 import { domainModules } from '../domains';
+import { callFieldResolversDirectly } from './direct-resolvers';
 import { DateTimeScalar } from './scalars';
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The schema; built once per process (type-graphql's metadata is global anyway). */
 export function graphqlSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({
-    resolvers: domainModules.flatMap((m) => m.resolvers ?? []) as unknown as [Function, ...Function[]], // eslint-disable-line @typescript-eslint/no-unsafe-function-type
-    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
-    // Arguments are checked where they are used (ids, page sizes); no class-validator.
-    validate: false,
-  }).then(describeQueryType);
+  if (!built) {
+    const options: BuildSchemaOptions = {
+      resolvers: domainModules.flatMap((m) => m.resolvers ?? []) as unknown as [Function, ...Function[]], // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+      scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+      // Arguments are checked where they are used (ids, page sizes); no class-validator.
+      validate: false,
+    };
+    built = buildSchema(options)
+      .then((schema) => callFieldResolversDirectly(schema, options))
+      .then(describeQueryType);
+  }
   return built;
 }
 

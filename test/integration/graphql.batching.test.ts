@@ -89,4 +89,18 @@ describeEachDatabase('the deep courses → submissions → comments query', (db)
     // served from rows the pages already fetched.
     expect({ smallStatements, largeStatements }).toEqual({ smallStatements: 5, largeStatements: 5 });
   });
+
+  it('starts the count behind a nested totalCount in the same batch as its page, not after it', async () => {
+    const client = await graphqlClient(db());
+    db().statements.length = 0;
+    await dataOf(client, DEEP_QUERY);
+    const isCommentCount = (sql: string) => /COUNT\(\*\)/.test(sql) && /submission_comments/.test(sql);
+    const isCommentPage = (sql: string) => /ROW_NUMBER\(\)/.test(sql) && /submission_comments/.test(sql);
+    const count = db().statements.findIndex(isCommentCount);
+    const page = db().statements.findIndex(isCommentPage);
+    // Started with the page, the count is dispatched in the same batch, just ahead of it;
+    // a count that waited for its page would only be sent after the page's answer.
+    expect(count).toBeGreaterThanOrEqual(0);
+    expect(page).toBe(count + 1);
+  });
 });

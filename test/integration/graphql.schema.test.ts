@@ -4,6 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphQLSchema, isEnumType, isInputObjectType, isObjectType, isScalarType } from 'graphql';
+import { getMetadataStorage } from 'type-graphql';
+import { domainModules } from '../../src/domains';
+import { isDirectResolver } from '../../src/graphql/direct-resolvers';
 import { graphqlSchema, printSchemaText } from '../../src/graphql/schema';
 
 const ROOT = join(__dirname, '..', '..');
@@ -47,5 +50,24 @@ describe('the committed schema.graphql', () => {
         for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('calls every field resolver of the domains directly, not through type-graphql’s per-call wrapper', () => {
+    const storage = getMetadataStorage();
+    const resolvers = new Set(domainModules.flatMap((m) => m.resolvers ?? []));
+    const fields = storage.fieldResolvers
+      .filter((metadata) => resolvers.has(metadata.target))
+      .map((metadata) => {
+        const typeName = storage.objectTypes.find((type) => type.target === metadata.getObjectType?.())!.name;
+        const type = schema.getType(typeName);
+        if (!isObjectType(type)) throw new Error(`${typeName} is not an object type`);
+        return {
+          field: `${typeName}.${metadata.schemaName}`,
+          direct: isDirectResolver(type.getFields()[metadata.schemaName].resolve),
+        };
+      });
+    expect(fields.length).toBeGreaterThan(20);
+    expect(fields.filter((f) => !f.direct)).toEqual([]);
+    expect(fields.map((f) => f.field)).toEqual(expect.arrayContaining(['Submission.comments', 'Course.submissions']));
   });
 });

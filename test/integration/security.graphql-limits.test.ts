@@ -113,6 +113,9 @@ describe('GraphQL limits', () => {
     const res = await graphqlPost(app, query, READ, { n: 100 });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].extensions.limit.value).toBe(1020201);
+    // Costs are remembered per document and variables: asked again, each gets its own answer.
+    expect((await graphqlPost(app, query, READ, { n: 10 })).status).toBe(200);
+    expect((await graphqlPost(app, query, READ, { n: 100 })).status).toBe(400);
   });
 
   it('refuses a batch of operations in one request with 400', async () => {

@@ -1,4 +1,5 @@
 // Canvas timestamps: ISO-8601 with any UTC offset, parsed to one instant (ms precision).
+import fc from 'fast-check';
 import { earlier, formatInstant, instantProblem, later, parseInstant } from '../../src/ingest/time';
 
 const instant = (text: string) => parseInstant(text).toISOString();
@@ -77,6 +78,21 @@ describe('instantProblem', () => {
 describe('formatInstant, later and earlier', () => {
   it('formats as UTC with milliseconds', () => {
     expect(formatInstant(parseInstant('2020-03-30T11:18:51-06:00'))).toBe('2020-03-30T17:18:51.000Z');
+  });
+
+  it('formats every instant exactly as toISOString does, whatever its year', () => {
+    fc.assert(
+      fc.property(fc.date({ noInvalidDate: true }), (date) => {
+        expect(formatInstant(date)).toBe(date.toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+    for (const text of ['1000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '2024-02-29T09:05:07.040Z']) {
+      expect(formatInstant(new Date(text))).toBe(text);
+    }
+    expect(formatInstant(new Date(Date.UTC(999, 11, 31, 23, 59, 59, 999)))).toBe('0999-12-31T23:59:59.999Z');
+    expect(formatInstant(new Date(Date.UTC(10000, 0, 1)))).toBe('+010000-01-01T00:00:00.000Z');
+    expect(() => formatInstant(new Date(NaN))).toThrow(RangeError);
   });
 
   it('compare instants, not the strings they came from', () => {

@@ -1,5 +1,6 @@
 // Queries for conversations, and a conversation's participants and messages.
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { connectionType, findPage, ListOrder, PageArgs, pageRequest } from '../../graphql/connection';
 import { GraphQLContext, prime } from '../../graphql/context';
@@ -64,8 +65,15 @@ export class ConversationResolver {
   }
 
   @FieldResolver(() => ConversationMessageConnection, { description: 'Messages of the conversation, oldest first.' })
-  messages(@Root() conversation: Conversation, @Args() args: PageArgs, @Ctx() ctx: GraphQLContext) {
+  messages(
+    @Root() conversation: Conversation,
+    @Args() args: PageArgs,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     const request = pageRequest(args, MESSAGES_OLDEST_FIRST);
-    return ctx.loaders.of(conversationLoaders).messagePage.load({ parentId: conversation.id, request, filter: null });
+    return ctx.loaders
+      .of(conversationLoaders)
+      .messagePage.load({ parentId: conversation.id, request, filter: null }, info);
   }
 }

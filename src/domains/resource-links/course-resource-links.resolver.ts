@@ -1,6 +1,7 @@
 // Course.resourceLinks: the links placed directly in a course, batched over every
 // course of a response.
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import { PageArgs, pageRequest } from '../../graphql/connection';
 import { GraphQLContext } from '../../graphql/context';
 import { Course } from '../courses/course.entity';
@@ -13,8 +14,13 @@ export class CourseResourceLinksResolver {
   @FieldResolver(() => ResourceLinkConnection, {
     description: 'LTI resource links placed directly in this course (not in its assignments), in ascending id order.',
   })
-  resourceLinks(@Root() course: Course, @Args() args: PageArgs, @Ctx() ctx: GraphQLContext) {
+  resourceLinks(
+    @Root() course: Course,
+    @Args() args: PageArgs,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     const request = pageRequest(args, RESOURCE_LINKS_BY_ID);
-    return ctx.loaders.of(resourceLinkLoaders).pageByCourse.load({ parentId: course.id, request, filter: null });
+    return ctx.loaders.of(resourceLinkLoaders).pageByCourse.load({ parentId: course.id, request, filter: null }, info);
   }
 }

@@ -1,6 +1,7 @@
 // Course.submissions: a page of a course's submissions, batched over every course of a
 // response (one statement for all of them).
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import { pageRequest } from '../../graphql/connection';
 import { GraphQLContext } from '../../graphql/context';
 import { Course } from '../courses/course.entity';
@@ -14,9 +15,14 @@ export class CourseSubmissionsResolver {
   @FieldResolver(() => SubmissionConnection, {
     description: 'Submissions made in this course, filtered and sorted as asked (ascending id by default).',
   })
-  submissions(@Root() course: Course, @Args() args: SubmissionsArgs, @Ctx() ctx: GraphQLContext) {
+  submissions(
+    @Root() course: Course,
+    @Args() args: SubmissionsArgs,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     const request = pageRequest(args, submissionOrder(args.orderBy));
     const filter = checkSubmissionFilter(args.filter);
-    return ctx.loaders.of(submissionLoaders).pageByCourse.load({ parentId: course.id, request, filter });
+    return ctx.loaders.of(submissionLoaders).pageByCourse.load({ parentId: course.id, request, filter }, info);
   }
 }

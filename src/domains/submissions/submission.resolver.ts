@@ -1,5 +1,6 @@
 // Queries for submissions, and a submission's course, comments and history.
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { connectionType, findPage, ListOrder, PageArgs, pageRequest } from '../../graphql/connection';
 import { GraphQLContext, prime } from '../../graphql/context';
@@ -55,9 +56,14 @@ export class SubmissionResolver {
   }
 
   @FieldResolver(() => SubmissionCommentConnection, { description: 'Comments on the submission, oldest first.' })
-  comments(@Root() submission: Submission, @Args() args: PageArgs, @Ctx() ctx: GraphQLContext) {
+  comments(
+    @Root() submission: Submission,
+    @Args() args: PageArgs,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     const request = pageRequest(args, COMMENTS_OLDEST_FIRST);
-    return ctx.loaders.of(submissionLoaders).commentPage.load({ parentId: submission.id, request, filter: null });
+    return ctx.loaders.of(submissionLoaders).commentPage.load({ parentId: submission.id, request, filter: null }, info);
   }
 
   @FieldResolver(() => [SubmissionVersionType], {
