@@ -1,5 +1,8 @@
 // npm run import -- FILE[.gz] [--batch-size N]
 // Streams an NDJSON file of Canvas events through the ingest path, with a progress bar.
+// `npm run import` starts node with --max-old-space-size=256: what the import keeps alive
+// is one batch, but without a limit V8 lets the heap grow with the file instead of
+// collecting (peak RSS 381 MB on a 64 MB file; 212 MB with the limit, same speed).
 import { Presets, SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import { buildProjectorRegistry } from '../domains';

@@ -9,7 +9,10 @@ import { CanvasJwtVerifier } from './jwt';
 import { toItem } from './request-items';
 
 export interface ImportOptions {
+  /** Lines per transaction (default 1000). */
   batchSize?: number;
+  /** A batch is also closed at this many bytes of text (default 8 MiB), so long lines cannot make it large. */
+  batchBytes?: number;
   verifier?: CanvasJwtVerifier | null;
   onStart?: (totalBytes: number) => void;
   /** Bytes of the file read so far (compressed bytes for .gz). */
@@ -24,6 +27,7 @@ export async function importNdjson(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const batchSize = options.batchSize ?? 1000;
+  const batchBytes = options.batchBytes ?? 8 * 2 ** 20;
   const { size } = await stat(path);
   options.onStart?.(size);
   const file = createReadStream(path);
@@ -31,18 +35,21 @@ export async function importNdjson(
   const lines = createInterface({ input, crlfDelay: Infinity });
   const result: ImportResult = { lines: 0, stored: 0, duplicate: 0, invalid: 0, unprojected: 0, rejected: 0 };
   let batch: IncomingItem[] = [];
+  let bytes = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     const outcomes = await eventLog.append(batch, { route: 'import', contentType: 'application/x-ndjson' });
     for (const outcome of outcomes) result[outcome.status]++;
     batch = [];
+    bytes = 0;
     options.onProgress?.(file.bytesRead);
   };
   for await (const line of lines) {
     result.lines++;
     if (line.trim() === '') continue;
     batch.push(await toItem(line, `line ${result.lines}`, options.verifier ?? null));
-    if (batch.length >= batchSize) await flush();
+    bytes += line.length;
+    if (batch.length >= batchSize || bytes >= batchBytes) await flush();
   }
   await flush();
   return result;
