@@ -3,13 +3,21 @@
 // spent more CPU building them (a named parameter per value, then a regular-expression
 // pass over the whole statement per parameter) than the database spent running them.
 // Values go through the same conversion TypeORM applies (the column's transformer, then
-// the driver's preparePersistentValue), so what is stored is unchanged.
+// the driver's preparePersistentValue), so what is stored is unchanged. One difference:
+// a column some rows leave undefined is written NULL, where TypeORM wrote DEFAULT; no
+// column here has a default.
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
-/** Rows per statement (SQLite allows 32,766 bound parameters; rows here have ≤ 25 columns). */
+/** Bound parameters per statement (SQLite's limit is 32,766). */
+const MAX_PARAMETERS = 30_000;
 const MAX_ROWS = 500;
-/** Bytes of text per statement, under MySQL's default max_allowed_packet (16 MiB) with room to spare. */
-const MAX_TEXT_BYTES = 2 * 1024 * 1024;
+/**
+ * UTF-8 bytes of text per statement. mysql2 escapes values into the statement text
+ * (a quote or backslash doubles), and MariaDB's default max_allowed_packet is 16 MiB
+ * (MySQL 8's 64 MiB): 4 MiB leaves room for that, and a row is never split, so one
+ * event up to the 8 MiB body limit still goes alone in its own statement.
+ */
+const MAX_TEXT_BYTES = 4 * 1024 * 1024;
 
 export interface OnConflict {
   /** The unique key (database column names) whose duplicate turns the insert into an update. */
@@ -32,6 +40,7 @@ export async function insertRows<E extends ObjectLiteral>(
 ): Promise<unknown> {
   let result: unknown;
   if (rows.length === 0) return result;
+  if (onConflict && onConflict.update.length === 0) throw new Error('insertRows: onConflict needs columns to update');
   const { driver } = tx.connection;
   const metadata = tx.connection.getMetadata(entity);
   const columns = metadata.columns.filter((column) => rows.some((row) => column.getEntityValue(row) !== undefined));
@@ -40,16 +49,20 @@ export async function insertRows<E extends ObjectLiteral>(
   const tail = onConflict ? conflictClause(onConflict, mysql, (name) => driver.escape(name)) : '';
   const tuple = `(${columns.map(() => '?').join(', ')})`;
 
+  const maxRows = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / columns.length)));
   for (let start = 0; start < rows.length;) {
     const parameters: unknown[] = [];
     let bytes = 0;
     let end = start;
-    while (end < rows.length && end - start < MAX_ROWS && (end === start || bytes < MAX_TEXT_BYTES)) {
-      for (const column of columns) {
-        const value = driver.preparePersistentValue(column.getEntityValue(rows[end]) ?? null, column) as unknown;
-        if (typeof value === 'string') bytes += value.length;
-        parameters.push(value);
-      }
+    while (end < rows.length && end - start < maxRows) {
+      const values = columns.map(
+        (column) => driver.preparePersistentValue(column.getEntityValue(rows[end]) ?? null, column) as unknown,
+      );
+      const rowBytes = values.reduce<number>((sum, v) => sum + (typeof v === 'string' ? Buffer.byteLength(v) : 8), 0);
+      // Close the statement before a row that would take it over the limit (a first row always goes).
+      if (end > start && bytes + rowBytes > MAX_TEXT_BYTES) break;
+      bytes += rowBytes;
+      parameters.push(...values);
       end++;
     }
     const tuples = new Array<string>(end - start).fill(tuple).join(', ');

@@ -6,14 +6,20 @@
 // they share those statements and one commit. Nobody waits for a timer: a group is
 // whatever came in while the previous group was being written.
 //
-// A group that fails is not allowed to fail its members: each is then committed on its
-// own, so one request that cannot be stored gets its own error and the others theirs.
+// A group that fails for something one of its parts did is not allowed to fail the
+// others: it is split in halves, each committed as a group, and so on down to the part
+// that cannot be stored, which gets its error (about 2·log2(n) transactions, one after
+// another in the group's slot). A failure that is nobody's in particular (the database
+// is down, a conflict outlived its retries) fails the whole group at once: retrying
+// each part would only multiply the wait before the same answer.
 
 export interface GroupCommitOptions {
   /** Groups written at once (each its own transaction). */
   concurrency: number;
   /** A group is closed at this many items; a larger part is committed alone. */
   maxItems: number;
+  /** Whether a failed group may owe its failure to one of its parts (then it is split to find it). */
+  isPartsFault: (error: unknown) => boolean;
 }
 
 interface Waiting<P, R> {
@@ -56,10 +62,13 @@ export class GroupCommit<P, R> {
     while (this.running < this.options.concurrency && this.waiting.length > 0) {
       const group = this.takeGroup();
       this.running++;
-      void this.write(group).finally(() => {
-        this.running--;
-        this.startGroups();
-      });
+      this.write(group)
+        // write() settles every part itself; should it throw anyway, no part may hang.
+        .catch((error: unknown) => group.forEach((w) => w.reject(error)))
+        .finally(() => {
+          this.running--;
+          this.startGroups();
+        });
     }
   }
 
@@ -75,22 +84,25 @@ export class GroupCommit<P, R> {
   }
 
   private async write(group: Waiting<P, R>[]): Promise<void> {
+    let results: R[];
     try {
-      const results = await this.commit(group.map((w) => w.part));
-      group.forEach((w, i) => w.resolve(results[i]));
+      results = await this.commit(group.map((w) => w.part));
     } catch (error) {
-      if (group.length === 1) {
-        group[0].reject(error);
+      if (group.length === 1 || !this.options.isPartsFault(error)) {
+        for (const w of group) w.reject(error);
         return;
       }
-      await Promise.all(
-        group.map((w) =>
-          this.commit([w.part]).then(
-            ([result]) => w.resolve(result),
-            (own: unknown) => w.reject(own),
-          ),
-        ),
-      );
+      const half = Math.ceil(group.length / 2);
+      await this.write(group.slice(0, half));
+      await this.write(group.slice(half));
+      return;
     }
+    if (!Array.isArray(results) || results.length !== group.length) {
+      // Committed, but the answers cannot be matched to the parts: a bug, not a retry.
+      const error = new Error(`group commit: ${group.length} parts, ${String(results?.length)} results`);
+      for (const w of group) w.reject(error);
+      return;
+    }
+    group.forEach((w, i) => w.resolve(results[i]));
   }
 }

@@ -48,7 +48,7 @@ export async function importNdjson(
     result.lines++;
     if (line.trim() === '') continue;
     batch.push(await toItem(line, `line ${result.lines}`, options.verifier ?? null));
-    bytes += line.length;
+    bytes += Buffer.byteLength(line);
     if (batch.length >= batchSize || bytes >= batchBytes) await flush();
   }
   await flush();

@@ -4,7 +4,10 @@ import { GroupCommit } from '../../src/ingest/group-commit';
 
 type Part = { name: string; items: number; fail?: boolean };
 
-function recorder(options = { concurrency: 1, maxItems: 10 }) {
+/** What a database outage looks like to the group commit: nobody's fault in particular. */
+class Outage extends Error {}
+
+function recorder(limits = { concurrency: 1, maxItems: 10 }, answer?: (parts: Part[]) => string[]) {
   const groups: string[][] = [];
   let release: () => void = () => undefined;
   let gate = Promise.resolve();
@@ -13,10 +16,11 @@ function recorder(options = { concurrency: 1, maxItems: 10 }) {
       groups.push(parts.map((p) => p.name));
       await gate;
       if (parts.some((p) => p.fail)) throw new Error(`cannot store ${parts.find((p) => p.fail)!.name}`);
-      return parts.map((p) => `${p.name} stored`);
+      if (parts.some((p) => p.name === 'outage')) throw new Outage('database unavailable');
+      return answer ? answer(parts) : parts.map((p) => `${p.name} stored`);
     },
     (part) => part.items,
-    options,
+    { ...limits, isPartsFault: (error) => !(error instanceof Outage) },
   );
   return {
     commits,
@@ -77,18 +81,50 @@ describe('group commit', () => {
     expect(r.groups).toEqual([['a'], ['b'], ['c', 'd']]);
   });
 
-  it('when a group fails, commits each part alone: only the part that cannot be stored fails', async () => {
+  it('when a part makes its group fail, halves the group until that part fails alone; the others are committed', async () => {
     const r = recorder();
     r.hold();
     const first = r.commits.submit({ name: 'a', items: 1 });
     await nextTurn();
-    const ok1 = r.commits.submit({ name: 'b', items: 1 });
-    const bad = r.commits.submit({ name: 'poison', items: 1, fail: true });
-    const ok2 = r.commits.submit({ name: 'c', items: 1 });
+    const names = ['b', 'c', 'poison', 'd', 'e'];
+    const rest = names.map((name) => r.commits.submit({ name, items: 1, fail: name === 'poison' }));
     r.release();
-    await expect(bad).rejects.toThrow('cannot store poison');
-    expect(await Promise.all([first, ok1, ok2])).toEqual(['a stored', 'b stored', 'c stored']);
-    expect(r.groups).toEqual([['a'], ['b', 'poison', 'c'], ['b'], ['poison'], ['c']]);
+    const answers = await Promise.allSettled([first, ...rest]);
+    expect(answers.map((a) => (a.status === 'fulfilled' ? a.value : (a.reason as Error).message))).toEqual([
+      'a stored',
+      'b stored',
+      'c stored',
+      'cannot store poison',
+      'd stored',
+      'e stored',
+    ]);
+    expect(r.groups).toEqual([
+      ['a'],
+      ['b', 'c', 'poison', 'd', 'e'],
+      ['b', 'c', 'poison'],
+      ['b', 'c'],
+      ['poison'],
+      ['d', 'e'],
+    ]);
+  });
+
+  it('when the database is unavailable, fails the whole group at once instead of retrying each part', async () => {
+    const r = recorder();
+    const answers = await Promise.allSettled(['a', 'outage', 'b'].map((name) => r.commits.submit({ name, items: 1 })));
+    expect(answers.map((a) => a.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(answers.map((a) => ((a as PromiseRejectedResult).reason as Error).message)).toEqual([
+      'database unavailable',
+      'database unavailable',
+      'database unavailable',
+    ]);
+    expect(r.groups).toEqual([['a', 'outage', 'b']]);
+  });
+
+  it('refuses to guess when the results do not match the parts, and does not commit again', async () => {
+    const r = recorder(undefined, (parts) => parts.slice(1).map((p) => p.name));
+    const answers = await Promise.allSettled(['a', 'b'].map((name) => r.commits.submit({ name, items: 1 })));
+    expect(answers.map((a) => a.status)).toEqual(['rejected', 'rejected']);
+    expect(r.groups).toEqual([['a', 'b']]);
   });
 
   it('a lone failing part gets its error, and later parts are still committed', async () => {
