@@ -165,6 +165,10 @@ export async function runScale(options: BenchOptions): Promise<ScaleRow[]> {
       const t1 = performance.now();
       for (; copies * seed.events < size; copies++) {
         await writeCopy(raw, seed, ids, copies);
+        // A turn of the event loop between copies: on SQLite a copy is synchronous, and
+        // minutes without one let fetch's keep-alive timers lapse unrun, so the first query
+        // after loading went out on a socket the server had closed ("fetch failed").
+        await new Promise((resolve) => setImmediate(resolve));
         if (copies % 50 === 0) console.log(`loaded ${(copies * seed.events).toLocaleString('en-US')} events`);
       }
       loadSeconds += (performance.now() - t1) / 1000;
