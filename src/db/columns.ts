@@ -50,3 +50,8 @@ export const BoolColumn = (options: Options = {}) =>
       from: (v: unknown) => (v === null || v === undefined ? v : Boolean(Number(v))),
     },
   });
+
+/** Ids as query parameters: BigInt, so MySQL compares them as integers, never as doubles. */
+export function idParams(ids: readonly string[]): bigint[] {
+  return ids.map((id) => BigInt(id));
+}

@@ -17,6 +17,7 @@
 // helpers in rows.ts read and write the database every time.
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { insertRows } from './bulk-insert';
+import { idParams } from './columns';
 import { rowMapper } from './row-mapper';
 
 const PRELOAD_CHUNK = 500;
@@ -148,13 +149,13 @@ export class UnitOfWork {
     const wanted = [...new Set(ids)].filter((id) => this.get(entity, { [column]: id } as Partial<E>) === undefined);
     wanted.sort(byNumericId);
     // Raw rows through the row mapper: a batch preloads thousands of rows, and TypeORM's
-    // hydration of them cost more than the statement. Ids go as BigInt (compared as integers).
+    // hydration of them cost more than the statement.
     const toEntity = rowMapper(this.tx.connection, entity, 'p');
     for (let start = 0; start < wanted.length; start += PRELOAD_CHUNK) {
       const chunk = wanted.slice(start, start + PRELOAD_CHUNK);
       const query = this.tx
         .createQueryBuilder(entity, 'p')
-        .where(`p.${column} IN (:...ids)`, { ids: chunk.map((id) => BigInt(id)) })
+        .where(`p.${column} IN (:...ids)`, { ids: idParams(chunk) })
         .orderBy(`p.${column}`, 'ASC');
       if (this.tx.connection.options.type === 'mysql') query.setLock('pessimistic_write');
       const found = (await query.getRawMany()).map(toEntity);

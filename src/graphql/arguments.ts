@@ -31,8 +31,3 @@ export function listArgument(values: readonly string[] | null | undefined, path:
 export function idListArgument(values: readonly string[] | null | undefined, path: string): string[] | undefined {
   return listArgument(values, path)?.map((v) => idArgument(v, `${path}[${values!.indexOf(v)}]`));
 }
-
-/** Ids as query parameters: BigInt, so MySQL compares them as integers, never as doubles. */
-export function idParams(ids: readonly string[]): bigint[] {
-  return ids.map((id) => BigInt(id));
-}

@@ -19,7 +19,7 @@ import { Brackets, DataSource, EntityMetadata, EntityTarget, ObjectLiteral, Sele
 import { rowMapper } from '../db/row-mapper';
 import { BadInputError } from '../errors';
 import { idProblem } from '../ingest/canvas-id';
-import { idParams } from './arguments';
+import { idParams } from '../db/columns';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

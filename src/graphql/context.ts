@@ -5,7 +5,7 @@ import DataLoader from 'dataloader';
 import type { DataSource, ObjectLiteral } from 'typeorm';
 import { EntityTarget } from 'typeorm';
 import { rowMapper } from '../db/row-mapper';
-import { idParams } from './arguments';
+import { idParams } from '../db/columns';
 
 /** Who is asking. Until tokens are checked (a later issue) every caller is an admin. */
 export type Role = 'admin' | 'reader';

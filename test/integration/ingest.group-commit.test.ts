@@ -10,13 +10,12 @@ import { EventRecord } from '../../src/ingest/event.entity';
 import { EventLog, IncomingItem } from '../../src/ingest/event-log';
 import { parseLossless } from '../../src/ingest/lossless-json';
 import { CanvasEvent, fixture, freshLocalId, globalIdOf, submissionEvent, withMetadata } from '../support/builders';
-import { describeEachDatabase } from '../support/databases';
+import { describeEachDatabase, isCommit } from '../support/databases';
 import { countRows } from '../support/ingest-app';
 import { clearEverything } from '../support/projections';
 import { Submission } from '../../src/domains/submissions/submission.entity';
 
 const source = { route: 'events', contentType: 'application/json' };
-const isCommit = (sql: string) => /^\s*COMMIT\b/i.test(sql);
 const itemOf = (event: CanvasEvent): IncomingItem => {
   const text = JSON.stringify(event);
   return { kind: 'event', event: toEnvelopedEvent(parseLossless(text), text) };

@@ -2,7 +2,7 @@
 // figure to keep: the bench corpus, posted as NDJSON batches of 1,000 events (the first
 // on an empty database, the later ones mostly updating rows), must stay under a bound.
 import { corpusLines, ndjsonBatches } from '../../bench/lib/corpus';
-import { describeEachDatabase } from '../support/databases';
+import { describeEachDatabase, isCommit } from '../support/databases';
 import { ingestApp, postEvents } from '../support/ingest-app';
 
 const EVENTS = 5000;
@@ -15,7 +15,6 @@ const BATCH = 1000;
 const BOUND_PER_EVENT = Number(process.env.STATEMENT_BOUND ?? 0.3);
 
 const isDml = (sql: string) => /^\s*(SELECT|INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql);
-const isCommit = (sql: string) => /^\s*COMMIT\b/i.test(sql);
 
 /** Single-event POSTs from this many clients at once, each sending its share one after another. */
 const CLIENTS = 16;

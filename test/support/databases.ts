@@ -9,6 +9,9 @@ import { entities, migrations } from '../../src/db/entities';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
 
+/** True for a COMMIT among the statements a TestDatabase saw. */
+export const isCommit = (sql: string) => /^\s*COMMIT\b/i.test(sql);
+
 export const databaseKinds: DatabaseKind[] = process.env.TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite'];
 
 export interface TestDatabase {

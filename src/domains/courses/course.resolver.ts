@@ -1,6 +1,7 @@
 // Queries for courses: one by id, or a page of them in id order.
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { idArgument, idListArgument, idParams, optionalIdArgument } from '../../graphql/arguments';
+import { idParams } from '../../db/columns';
+import { idArgument, idListArgument, optionalIdArgument } from '../../graphql/arguments';
 import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
 import { GraphQLContext, prime } from '../../graphql/context';
 import { localIdOf } from '../../ingest/canvas-id';

@@ -1,7 +1,8 @@
 // Arguments of the users list.
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { SelectQueryBuilder } from 'typeorm';
-import { idListArgument, idParams } from '../../graphql/arguments';
+import { idParams } from '../../db/columns';
+import { idListArgument } from '../../graphql/arguments';
 import { PageArgs } from '../../graphql/connection';
 import { User } from './user.entity';
 
