@@ -21,9 +21,9 @@ import { BenchOptions, load1, parseOptions, waitForQuiet } from './lib/options';
 import { saveSection } from './lib/results';
 import { cell, Figure, printTable, repeat } from './lib/stats';
 import { runCli } from '../src/cli/runtime';
-import { buildProjectorRegistry } from '../src/domains';
-import { classify } from '../src/ingest/event-log';
-import type { ProjectorRegistry } from '../src/ingest/projector';
+import { buildProjectorRegistry } from '../src/modules';
+import { classify } from '../src/projection/runner';
+import type { ProjectorRegistry } from '../src/projection/projector';
 import { parseEventsRequest } from '../src/ingest/request-items';
 
 const registry = buildProjectorRegistry();

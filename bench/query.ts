@@ -5,10 +5,10 @@
 // (b) the same fields with naive per-parent resolvers and no DataLoader. Pages are
 // capped at 100, so N = 1,000 is ten courses of 100 submissions each.
 import { isDeepStrictEqual } from 'node:util';
-import { buildProjectorRegistry } from '../src/domains';
+import { buildProjectorRegistry } from '../src/modules';
 import { toEnvelopedEvent } from '../src/ingest/envelope';
 import { EventLog, IncomingItem } from '../src/ingest/event-log';
-import { parseLossless } from '../src/ingest/lossless-json';
+import { parseLossless } from '../src/canvas/lossless-json';
 import { BenchServer, startBenchServer } from './lib/child';
 import { globalOf, ROOT_ACCOUNT } from './lib/corpus';
 import { DASHBOARD_QUERY, DashboardVariables } from './lib/dashboard';

@@ -7,10 +7,10 @@
 // The copies' payload text still names the seed's ids: the read models are what these
 // queries read, and the event log's rows keep their size and shape.
 import { createHash } from 'node:crypto';
-import { buildProjectorRegistry } from '../src/domains';
+import { buildProjectorRegistry } from '../src/modules';
 import { toEnvelopedEvent } from '../src/ingest/envelope';
 import { EventLog, IncomingItem } from '../src/ingest/event-log';
-import { parseLossless } from '../src/ingest/lossless-json';
+import { parseLossless } from '../src/canvas/lossless-json';
 import { BenchServer, startBenchServer } from './lib/child';
 import { corpusLines } from './lib/corpus';
 import { benchDataSource, rawConnection, RawConnection, snapshot, Snapshot } from './lib/db';

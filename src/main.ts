@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   // reported at once.
   const [{ databaseKind, openDataSource }, { entities, migrations }, { createApp, startDraining }] = await Promise.all([
     import('./db/data-source'),
-    import('./db/entities'),
+    import('./modules'),
     import('./server'),
   ]);
   const dataSource = await openDataSource({ url: config.DATABASE_URL, entities, migrations }).catch((error: Error) => {

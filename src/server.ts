@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import pinoHttp from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
-import { buildProjectorRegistry } from './domains';
+import { buildProjectorRegistry, resolvers } from './modules';
 import { graphqlRouter } from './graphql';
 import { IDE_ASSET_PREFIX, ideRouter } from './graphql/ide';
 import { eventsRouter } from './ingest/events.route';
@@ -95,7 +95,7 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
       hint: 'send a read or admin token as Authorization: Bearer <token>',
     }),
     graphqlContentType(),
-    await graphqlRouter({ config, dataSource, logger, metrics }),
+    await graphqlRouter({ config, dataSource, logger, metrics, resolvers }),
   );
 
   app.get('/healthz', (_req, res) => {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const FIXTURES_DIR = join(__dirname, '../../../shared/fixtures/canvas-live-events');
+export const FIXTURES_DIR = join(__dirname, '../../test/fixtures/canvas-live-events');
 
 /** The seed mix: how often each fixture type appears (weights, out of 100). */
 export const EVENT_MIX: Record<string, number> = {

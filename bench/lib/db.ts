@@ -11,7 +11,7 @@ import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/db/data-source';
 import { createScratchMysqlDatabase } from '../../src/db/scratch-database';
-import { entities, migrations } from '../../src/db/entities';
+import { entities, migrations } from '../../src/modules';
 
 export type Store = 'mysql' | 'sqlite';
 

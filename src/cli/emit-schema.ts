@@ -4,10 +4,11 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { graphqlSchema, printSchemaText } from '../graphql/schema';
+import { resolvers } from '../modules';
 
 async function main(): Promise<void> {
   const target = join(__dirname, '..', '..', 'schema.graphql');
-  writeFileSync(target, printSchemaText(await graphqlSchema()));
+  writeFileSync(target, printSchemaText(await graphqlSchema(resolvers)));
   console.log(`wrote ${target}`);
 }
 

@@ -5,7 +5,7 @@
 // collecting (peak RSS 381 MB on a 64 MB file; 212 MB with the limit, same speed).
 import { Presets, SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
-import { buildProjectorRegistry } from '../domains';
+import { buildProjectorRegistry } from '../modules';
 import { EventLog } from '../ingest/event-log';
 import { CanvasJwtVerifier } from '../ingest/jwt';
 import { importNdjson } from '../ingest/ndjson-import';

@@ -2,7 +2,7 @@
 // Rebuilds every projection from the event log, with a progress bar.
 import { SingleBar, Presets } from 'cli-progress';
 import { parseArgs } from 'node:util';
-import { buildProjectorRegistry, projectionEntities } from '../domains';
+import { buildProjectorRegistry, projectionEntities } from '../modules';
 import { Replayer } from '../ingest/replay';
 import { openForCli, runCli } from './runtime';
 

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { Config, loadConfig } from '../config';
 import { openDataSource } from '../db/data-source';
-import { entities, migrations } from '../db/entities';
+import { entities, migrations } from '../modules';
 
 export async function openForCli(): Promise<{ config: Config; dataSource: DataSource }> {
   const config = loadConfig();

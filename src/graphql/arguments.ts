@@ -2,7 +2,7 @@
 // Canvas ids (the ID type accepts any string), lists of them bounded. A bad value is a
 // BadInputError whose path names the argument, e.g. `filter.courseId`.
 import { BadInputError } from '../errors';
-import { idProblem, normalizeId } from '../ingest/canvas-id';
+import { idProblem, normalizeId } from '../canvas/canvas-id';
 
 /** A global Canvas id from an argument, normalised ("007" → "7"). */
 export function idArgument(value: string, path: string): string {

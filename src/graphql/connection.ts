@@ -18,7 +18,7 @@ import { ArgsType, ClassType, Field, Int, ObjectType, registerEnumType } from 't
 import { Brackets, DataSource, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { rowMapper } from '../db/row-mapper';
 import { BadInputError } from '../errors';
-import { idProblem } from '../ingest/canvas-id';
+import { idProblem } from '../canvas/canvas-id';
 import { idParams } from '../db/columns';
 
 export const DEFAULT_PAGE_SIZE = 20;

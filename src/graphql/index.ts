@@ -28,6 +28,9 @@ export interface GraphQLDependencies {
   dataSource: DataSource;
   logger: Logger;
   metrics?: Metrics;
+  /** The domains' resolvers (from the composition root, src/modules.ts). */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  resolvers: readonly Function[];
 }
 
 const QUERY_BODY_LIMIT = '1mb';
@@ -35,7 +38,7 @@ const QUERY_BODY_LIMIT = '1mb';
 export async function graphqlRouter(deps: GraphQLDependencies): Promise<Router> {
   const development = deps.config.NODE_ENV === 'development';
   const server = new ApolloServer<GraphQLContext>({
-    schema: await graphqlSchema(),
+    schema: await graphqlSchema(deps.resolvers),
     csrfPrevention: true,
     // On by default: exploring the schema in the IDE is a use. GRAPHQL_INTROSPECTION=false hides it.
     introspection: deps.config.GRAPHQL_INTROSPECTION,

@@ -3,7 +3,7 @@
 // parser as ingest, so any ISO-8601 offset is accepted and compared as an instant.
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { formatInstant, instantProblem, parseInstant } from '../ingest/time';
+import { formatInstant, instantProblem, parseInstant } from '../canvas/time';
 
 function toInstant(value: unknown): Date {
   if (typeof value !== 'string') throw new GraphQLError(`DateTime must be an ISO-8601 string, got ${typeof value}`);

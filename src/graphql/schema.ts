@@ -2,17 +2,20 @@
 // stable, sorted form committed as schema.graphql (a test fails when the two drift).
 import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, BuildSchemaOptions } from 'type-graphql';
-import { domainModules } from '../domains';
 import { callFieldResolversDirectly } from './direct-resolvers';
 import { DateTimeScalar } from './scalars';
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** The schema; built once per process (type-graphql's metadata is global anyway). */
-export function graphqlSchema(): Promise<GraphQLSchema> {
+/**
+ * The schema of these resolvers (the composition root's); built once per process
+ * (type-graphql's metadata is global anyway, so a second set could not differ).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export function graphqlSchema(resolvers: readonly Function[]): Promise<GraphQLSchema> {
   if (!built) {
     const options: BuildSchemaOptions = {
-      resolvers: domainModules.flatMap((m) => m.resolvers ?? []) as unknown as [Function, ...Function[]], // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+      resolvers: resolvers as unknown as [Function, ...Function[]], // eslint-disable-line @typescript-eslint/no-unsafe-function-type
       scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
       // Arguments are checked where they are used (ids, page sizes); no class-validator.
       validate: false,

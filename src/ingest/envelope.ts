@@ -2,9 +2,9 @@
 // (an object with metadata, a metadata.event_name and a parseable metadata.event_time).
 // Anything that fails here is refused; anything that passes is kept, whatever its body.
 import { BadInputError } from '../errors';
-import { canonicalJson, isLosslessNumber, sha256Hex, stringifyLossless } from './lossless-json';
-import { instantProblem, parseInstant } from './time';
-import { describe } from './fields';
+import { canonicalJson, isLosslessNumber, sha256Hex, stringifyLossless } from '../canvas/lossless-json';
+import { instantProblem, parseInstant } from '../canvas/time';
+import { describe } from '../canvas/fields';
 
 export interface EnvelopedEvent {
   name: string;

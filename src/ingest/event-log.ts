@@ -1,17 +1,17 @@
 // Appends received items to the event log and projects them, all in one transaction:
 // an answered item is committed, and a failure leaves nothing half-written. Duplicates
 // (same content hash) are stored once. Knows projectors only through the registry.
-import { DataSource, EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { insertReturningId, insertRows } from '../db/bulk-insert';
 import { isDatabaseUnavailable } from '../db/availability';
 import { inTransaction, isTransientConflict } from '../db/transaction';
-import { unitOfWork, withUnitOfWork } from '../db/unit-of-work';
+import { withUnitOfWork } from '../projection/unit-of-work';
 import { EnvelopedEvent } from './envelope';
-import { EventRecord, EventStatus } from './event.entity';
+import { EventRecord, EventStatus } from '../log/event.entity';
 import { GroupCommit } from './group-commit';
-import { canvasMetadata, describeIssues } from './fields';
-import { ProjectedEvent, Projector, ProjectorRegistry } from './projector';
-import { RejectedEvent } from './rejected-event.entity';
+import { ProjectorRegistry } from '../projection/projector';
+import { Classification, classify, preloadRows, project } from '../projection/runner';
+import { RejectedEvent } from '../log/rejected-event.entity';
 
 export type IncomingItem =
   | { kind: 'event'; event: EnvelopedEvent }
@@ -31,81 +31,6 @@ export interface ItemOutcome {
 export interface IngestSource {
   route: string;
   contentType: string | null;
-}
-
-type Classification =
-  | { status: 'PROJECTED'; projector: Projector; event: Omit<ProjectedEvent<unknown>, 'sequence'> }
-  | { status: 'UNPROJECTED' | 'INVALID'; error: string | null };
-
-/** Decides what happens to an enveloped event: project it, keep it unprojected, or keep it as invalid. */
-export function classify(
-  registry: ProjectorRegistry,
-  event: Pick<EnvelopedEvent, 'name' | 'time' | 'metadata' | 'body' | 'contentHash'>,
-): Classification {
-  const projector = registry.forEvent(event.name);
-  if (!projector) return { status: 'UNPROJECTED', error: null };
-  const metadata = canvasMetadata.safeParse(event.metadata);
-  if (!metadata.success) return { status: 'INVALID', error: describeIssues(metadata.error, 'metadata') };
-  const body = projector.body.safeParse(event.body);
-  if (!body.success) return { status: 'INVALID', error: describeIssues(body.error, 'body') };
-  return {
-    status: 'PROJECTED',
-    projector,
-    event: {
-      name: event.name,
-      time: event.time,
-      metadata: metadata.data,
-      body: body.data,
-      contentHash: event.contentHash,
-    },
-  };
-}
-
-/** Applies a classified event's projections inside `tx`. */
-export async function project(
-  registry: ProjectorRegistry,
-  classification: Extract<Classification, { status: 'PROJECTED' }>,
-  sequence: string,
-  tx: EntityManager,
-): Promise<void> {
-  const event = { ...classification.event, sequence };
-  await classification.projector.project(event, tx);
-  for (const contextProjector of registry.contextProjectors) await contextProjector.project(event, tx);
-}
-
-const HASH_LOOKUP_CHUNK = 500;
-
-/**
- * Reads (and on MySQL locks) in one statement per table every projection row the
- * projections of `events` name, tables and ids in a fixed order, so that two
- * transactions lock shared rows in the same order and each row is read once.
- */
-export async function preloadRows(
-  registry: ProjectorRegistry,
-  events: Extract<Classification, { status: 'PROJECTED' }>[],
-  tx: EntityManager,
-): Promise<void> {
-  const unit = unitOfWork(tx);
-  if (!unit) return;
-  const wanted = new Map<EntityTarget<ObjectLiteral>, string[]>();
-  for (const { projector, event } of events) {
-    const refs = [
-      ...(projector.rowsOf?.(event) ?? []),
-      ...registry.contextProjectors.flatMap((p) => p.rowsOf?.(event) ?? []),
-    ];
-    for (const [entity, id] of refs) {
-      const ids = wanted.get(entity) ?? [];
-      wanted.set(entity, ids);
-      ids.push(id);
-    }
-  }
-  const tables = [...wanted].map(([entity, ids]) => ({
-    entity,
-    ids,
-    table: tx.connection.getMetadata(entity).tableName,
-  }));
-  tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
-  for (const { entity, ids } of tables) await unit.preload(entity, 'id', ids);
 }
 
 type Planned = { part: number; index: number; source: IngestSource; receivedAt: Date } & (
@@ -131,6 +56,8 @@ interface AppendPart {
  * large batch. A group whose database is down, or whose conflict outlived its retries,
  * fails whole; any other failure is looked for part by part.
  */
+const HASH_LOOKUP_CHUNK = 500;
+
 const GROUP_COMMIT = {
   concurrency: 2,
   maxItems: 1000,

@@ -5,12 +5,12 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { inTransaction } from '../db/transaction';
 import { isPlainObject } from './envelope';
-import { withUnitOfWork } from '../db/unit-of-work';
-import { classify, project } from './event-log';
-import { EventRecord, EventStatus } from './event.entity';
-import { parseLossless } from './lossless-json';
-import { ProjectorRegistry } from './projector';
-import { ReplayProgress } from './replay-progress.entity';
+import { withUnitOfWork } from '../projection/unit-of-work';
+import { classify, project } from '../projection/runner';
+import { EventRecord, EventStatus } from '../log/event.entity';
+import { parseLossless } from '../canvas/lossless-json';
+import { ProjectorRegistry } from '../projection/projector';
+import { ReplayProgress } from '../log/replay-progress.entity';
 
 export interface ReplayOptions {
   /** Events per transaction (default 1000). */

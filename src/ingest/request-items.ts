@@ -5,7 +5,7 @@ import { BadInputError } from '../errors';
 import { toEnvelopedEvent } from './envelope';
 import { IncomingItem } from './event-log';
 import { CanvasJwtVerifier, looksLikeJws } from './jwt';
-import { parseLossless, stringifyLossless } from './lossless-json';
+import { parseLossless, stringifyLossless } from '../canvas/lossless-json';
 
 export interface ParsedRequest {
   /** A batch answers per item; a single event answers with its own status. */

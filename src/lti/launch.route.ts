@@ -10,12 +10,12 @@ import { Course } from '../domains/courses/course.entity';
 import { ResourceLink } from '../domains/resource-links/resource-link.entity';
 import { EventLog } from '../ingest/event-log';
 import { toEnvelopedEvent } from '../ingest/envelope';
-import { describeIssues } from '../ingest/fields';
+import { describeIssues } from '../canvas/fields';
 import type { Logger } from '../logger';
 import { inTransaction } from '../db/transaction';
 import { renderPage } from './launch-page';
-import { LtiFact } from './lti-fact.entity';
-import { consumerScope, launchBody, LaunchBody, LTI_LAUNCH_EVENT } from './lti-launch.projector';
+import { LtiFact } from '../domains/lti/lti-fact.entity';
+import { consumerScope, launchBody, LaunchBody, LTI_LAUNCH_EVENT } from '../domains/lti/lti-launch.projector';
 import { LtiNonce } from './lti-nonce.entity';
 import { hmacSha1Signature, OAuthParameter, parseFormEncoded, signatureBaseString, signaturesMatch } from './oauth1';
 

@@ -2,7 +2,7 @@
 // ingest metrics by event name and status. Imports and replays use the plain EventLog.
 import type { DataSource } from 'typeorm';
 import { EventLog, IncomingItem, IngestSource, ItemOutcome } from '../ingest/event-log';
-import type { ProjectorRegistry } from '../ingest/projector';
+import type { ProjectorRegistry } from '../projection/projector';
 import type { Metrics } from './metrics';
 
 export class MeteredEventLog extends EventLog {

@@ -18,7 +18,7 @@ import { createApp } from '../../src/server';
 import { createTestDatabase, TestDatabase } from '../support/databases';
 
 const CHROMIUM = '/usr/bin/chromium';
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/canvas-live-events');
+const FIXTURES = path.resolve(__dirname, '../fixtures/canvas-live-events');
 // The course every submission and comment fixture belongs to.
 const FIXTURE_COURSE_ID = '21070000000000565';
 

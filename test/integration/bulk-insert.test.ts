@@ -1,7 +1,7 @@
 // insertRows (src/db/bulk-insert.ts) writes what TypeORM would, and splits statements
 // before they outgrow the database's packet limit, never inside a row.
 import { insertRows } from '../../src/db/bulk-insert';
-import { EventRecord } from '../../src/ingest/event.entity';
+import { EventRecord } from '../../src/log/event.entity';
 import { describeEachDatabase } from '../support/databases';
 
 const isInsert = (sql: string) => /^\s*INSERT INTO\b/i.test(sql);

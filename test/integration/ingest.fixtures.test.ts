@@ -10,7 +10,7 @@ import { ResourceLink } from '../../src/domains/resource-links/resource-link.ent
 import { Submission } from '../../src/domains/submissions/submission.entity';
 import { SubmissionComment } from '../../src/domains/submissions/submission-comment.entity';
 import { SubmissionVersion } from '../../src/domains/submissions/submission-version.entity';
-import { EventRecord } from '../../src/ingest/event.entity';
+import { EventRecord } from '../../src/log/event.entity';
 import { describeEachDatabase } from '../support/databases';
 import { CanvasEvent, fixture, FIXTURE_NAMES, fixtureText, FixtureName } from '../support/builders';
 import { ingestApp, postEvents, row, rowOrFail } from '../support/ingest-app';

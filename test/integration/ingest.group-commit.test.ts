@@ -3,12 +3,12 @@
 // caller's request is a duplicate of the same stored event, and one request that cannot
 // be stored fails alone, leaving nothing of itself and everything of the others.
 import { z } from 'zod';
-import { buildProjectorRegistry, domainModules } from '../../src/domains';
-import type { DomainModule } from '../../src/domains/domain-module';
+import { buildProjectorRegistry, domainModules } from '../../src/modules';
+import type { DomainModule } from '../../src/projection/domain-module';
 import { toEnvelopedEvent } from '../../src/ingest/envelope';
-import { EventRecord } from '../../src/ingest/event.entity';
+import { EventRecord } from '../../src/log/event.entity';
 import { EventLog, IncomingItem } from '../../src/ingest/event-log';
-import { parseLossless } from '../../src/ingest/lossless-json';
+import { parseLossless } from '../../src/canvas/lossless-json';
 import { CanvasEvent, fixture, freshLocalId, globalIdOf, submissionEvent, withMetadata } from '../support/builders';
 import { describeEachDatabase, isCommit } from '../support/databases';
 import { countRows } from '../support/ingest-app';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Submission } from '../../src/domains/submissions/submission.entity';
-import { EventRecord } from '../../src/ingest/event.entity';
+import { EventRecord } from '../../src/log/event.entity';
 import { CanvasJwtVerifier } from '../../src/ingest/jwt';
 import { describeEachDatabase } from '../support/databases';
 import { CanvasEvent, ndjson, submissionEvent } from '../support/builders';

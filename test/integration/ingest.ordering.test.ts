@@ -10,7 +10,7 @@ import { ConversationParticipant } from '../../src/domains/conversations/convers
 import { Submission } from '../../src/domains/submissions/submission.entity';
 import { SubmissionComment } from '../../src/domains/submissions/submission-comment.entity';
 import { SubmissionVersion } from '../../src/domains/submissions/submission-version.entity';
-import { EventRecord } from '../../src/ingest/event.entity';
+import { EventRecord } from '../../src/log/event.entity';
 import { describeEachDatabase } from '../support/databases';
 import {
   commentEvent,

@@ -3,8 +3,8 @@
 // item by item, and that an answer always means everything, or nothing, was committed.
 import type { Express } from 'express';
 import { Submission } from '../../src/domains/submissions/submission.entity';
-import { EventRecord } from '../../src/ingest/event.entity';
-import { RejectedEvent } from '../../src/ingest/rejected-event.entity';
+import { EventRecord } from '../../src/log/event.entity';
+import { RejectedEvent } from '../../src/log/rejected-event.entity';
 import { createTestDatabase, databaseKinds, describeEachDatabase } from '../support/databases';
 import {
   fixture,

@@ -3,8 +3,8 @@
 // (401 page, or a redirect to the consumer once the signature is verified), kept in
 // rejected_events, and never stored as an event.
 import type { Express } from 'express';
-import { EventRecord } from '../../src/ingest/event.entity';
-import { RejectedEvent } from '../../src/ingest/rejected-event.entity';
+import { EventRecord } from '../../src/log/event.entity';
+import { RejectedEvent } from '../../src/log/rejected-event.entity';
 import { LtiNonce } from '../../src/lti/lti-nonce.entity';
 import { describeEachDatabase } from '../support/databases';
 import { ingestApp } from '../support/ingest-app';

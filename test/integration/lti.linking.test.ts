@@ -3,14 +3,14 @@
 // tool_consumer_instance_guid — known only from live events — else LTI_DEFAULT_SHARD,
 // else the facts wait. Whatever order launches and live events arrive in, and after a
 // replay, the projections are the same.
-import { buildProjectorRegistry, projectionEntities } from '../../src/domains';
-import type { ProjectionSettings } from '../../src/domains/domain-module';
+import { buildProjectorRegistry, projectionEntities } from '../../src/modules';
+import type { ProjectionSettings } from '../../src/projection/domain-module';
 import { Course } from '../../src/domains/courses/course.entity';
 import { ResourceLink } from '../../src/domains/resource-links/resource-link.entity';
 import { User } from '../../src/domains/users/user.entity';
 import { Replayer } from '../../src/ingest/replay';
-import { LtiFact } from '../../src/lti/lti-fact.entity';
-import { launchOnlyLinkId } from '../../src/lti/lti-facts';
+import { LtiFact } from '../../src/domains/lti/lti-fact.entity';
+import { launchOnlyLinkId } from '../../src/domains/lti/lti-facts';
 import {
   commentEvent,
   courseContext,

@@ -5,6 +5,7 @@ import { graphql } from 'graphql';
 import request from 'supertest';
 import { createContext, Role } from '../../src/graphql/context';
 import { graphqlSchema } from '../../src/graphql/schema';
+import { resolvers } from '../../src/modules';
 import {
   commentEvent,
   conversationEvent,
@@ -32,7 +33,7 @@ async function run(
   variableValues: Record<string, unknown> = {},
 ): Promise<any> {
   const result = await graphql({
-    schema: await graphqlSchema(),
+    schema: await graphqlSchema(resolvers),
     source,
     variableValues,
     contextValue: createContext(db.dataSource, role),
@@ -144,7 +145,7 @@ describeEachDatabase('users in GraphQL', (db) => {
   });
 
   it('documents in the schema that personal fields are null for non-admin callers', async () => {
-    const fields = (await graphqlSchema()).getType('User')!.toConfig() as {
+    const fields = (await graphqlSchema(resolvers)).getType('User')!.toConfig() as {
       fields: Record<string, { description?: string }>;
     };
     for (const name of PERSONAL.split(' '))

@@ -2,17 +2,17 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildProjectorRegistry, domainModules, projectionEntities } from '../../src/domains';
-import { EventRecord } from '../../src/ingest/event.entity';
+import { buildProjectorRegistry, domainModules, projectionEntities } from '../../src/modules';
+import { EventRecord } from '../../src/log/event.entity';
 import { EventLog, IncomingItem } from '../../src/ingest/event-log';
 import { toEnvelopedEvent } from '../../src/ingest/envelope';
-import { parseLossless } from '../../src/ingest/lossless-json';
+import { parseLossless } from '../../src/canvas/lossless-json';
 import { importNdjson } from '../../src/ingest/ndjson-import';
 import { Replayer } from '../../src/ingest/replay';
 import { databaseKinds, createTestDatabase, isCommit, TestDatabase } from '../support/databases';
 import { snapshotProjections } from '../support/projections';
 
-const fixtureDir = join(__dirname, '../../../shared/fixtures/canvas-live-events');
+const fixtureDir = join(__dirname, '../fixtures/canvas-live-events');
 const fixtureTexts = readdirSync(fixtureDir).map((f) => readFileSync(join(fixtureDir, f), 'utf8'));
 
 /** The fixtures plus variations: more submissions, a late older update, comments before their submission. */

@@ -1,7 +1,7 @@
 // The read side maps raw rows to entities itself (src/db/row-mapper.ts) instead of through
 // TypeORM's hydration: for every projection table, on both databases, the entities must
 // be the ones TypeORM's own find gives, value for value and type for type.
-import { projectionEntities } from '../../src/domains';
+import { projectionEntities } from '../../src/modules';
 import { rowMapper } from '../../src/db/row-mapper';
 import { sampleCorpus } from '../support/corpus';
 import { describeEachDatabase } from '../support/databases';

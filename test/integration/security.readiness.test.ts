@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/db/data-source';
-import { entities, migrations } from '../../src/db/entities';
+import { entities, migrations } from '../../src/modules';
 import { startDraining } from '../../src/server';
 import { createMysqlDatabase, databaseKinds } from '../support/databases';
 import { securedApp } from '../support/security';

@@ -7,7 +7,7 @@
 // CI: 200 events × 2 instances × 4 clients. Soak: RELIABILITY_CONCURRENT_EVENTS=5000.
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/db/data-source';
-import { entities, migrations } from '../../src/db/entities';
+import { entities, migrations } from '../../src/modules';
 import { CanvasSender } from '../support/canvas-sender';
 import { sampleCorpus } from '../support/corpus';
 import { createMysqlDatabase, createTestDatabase } from '../support/databases';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/db/data-source';
-import { entities, migrations } from '../../src/db/entities';
+import { entities, migrations } from '../../src/modules';
 import { CanvasSender, until } from '../support/canvas-sender';
 import { sampleCorpus } from '../support/corpus';
 import { createMysqlDatabase, createTestDatabase, databaseKinds } from '../support/databases';

@@ -9,8 +9,8 @@
 // in-flight query cut. Soak: RELIABILITY_OUTAGE_EVENTS=5000 (one cut every 40 acks).
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/db/data-source';
-import { entities, migrations } from '../../src/db/entities';
-import { EventRecord } from '../../src/ingest/event.entity';
+import { entities, migrations } from '../../src/modules';
+import { EventRecord } from '../../src/log/event.entity';
 import { CanvasSender, sleep, until } from '../support/canvas-sender';
 import { sampleCorpus } from '../support/corpus';
 import { createMysqlDatabase } from '../support/databases';

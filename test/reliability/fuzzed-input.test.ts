@@ -9,8 +9,8 @@
 import fc from 'fast-check';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { EventRecord } from '../../src/ingest/event.entity';
-import { RejectedEvent } from '../../src/ingest/rejected-event.entity';
+import { EventRecord } from '../../src/log/event.entity';
+import { RejectedEvent } from '../../src/log/rejected-event.entity';
 import { signLaunch } from '../../src/lti/oauth1';
 import { BadRequest, badEventsRequest, badGraphQLRequest, badLaunchRequest } from '../support/bad-bodies';
 import { createTestDatabase, databaseKinds, TestDatabase } from '../support/databases';

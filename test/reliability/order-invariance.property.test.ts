@@ -8,11 +8,11 @@
 // a path: rerun exactly that case with RELIABILITY_SEED=<seed> RELIABILITY_PATH=<path>.
 // Corpora have 1..24 events; RELIABILITY_CORPUS_MAX=60 makes them bigger (and slower).
 import fc from 'fast-check';
-import { buildProjectorRegistry, projectionEntities } from '../../src/domains';
+import { buildProjectorRegistry, projectionEntities } from '../../src/modules';
 import { toEnvelopedEvent } from '../../src/ingest/envelope';
-import { EventRecord } from '../../src/ingest/event.entity';
+import { EventRecord } from '../../src/log/event.entity';
 import { EventLog, IncomingItem } from '../../src/ingest/event-log';
-import { parseLossless } from '../../src/ingest/lossless-json';
+import { parseLossless } from '../../src/canvas/lossless-json';
 import { Replayer } from '../../src/ingest/replay';
 import { CanvasEvent, globalIdOf, resourceLinkEvent, submissionEvent, withBody } from '../support/builders';
 import { appendEvents } from '../support/ingest-app';

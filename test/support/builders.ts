@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const FIXTURES_DIR = join(__dirname, '../../../shared/fixtures/canvas-live-events');
+export const FIXTURES_DIR = join(__dirname, '../fixtures/canvas-live-events');
 
 export const FIXTURE_NAMES = [
   'conversation_created',

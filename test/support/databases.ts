@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/db/data-source';
 import { createScratchMysqlDatabase, ScratchDatabase } from '../../src/db/scratch-database';
-import { entities, migrations } from '../../src/db/entities';
+import { entities, migrations } from '../../src/modules';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
 

@@ -7,12 +7,12 @@ import type { ObjectLiteral, EntityTarget } from 'typeorm';
 import { loadConfig } from '../../src/config';
 import { createApp } from '../../src/server';
 import { CanvasJwtVerifier } from '../../src/ingest/jwt';
-import { EventRecord } from '../../src/ingest/event.entity';
-import { RejectedEvent } from '../../src/ingest/rejected-event.entity';
-import { buildProjectorRegistry } from '../../src/domains';
+import { EventRecord } from '../../src/log/event.entity';
+import { RejectedEvent } from '../../src/log/rejected-event.entity';
+import { buildProjectorRegistry } from '../../src/modules';
 import { toEnvelopedEvent } from '../../src/ingest/envelope';
 import { EventLog, IncomingItem, ItemOutcome } from '../../src/ingest/event-log';
-import { parseLossless } from '../../src/ingest/lossless-json';
+import { parseLossless } from '../../src/canvas/lossless-json';
 import type { TestDatabase } from './databases';
 
 export interface IngestAppOptions {

@@ -3,11 +3,11 @@
 // of its own event, no history row without its event, and projections that are exactly
 // what a replay of the log gives (nothing half-written, nothing missing).
 import type { DataSource } from 'typeorm';
-import { buildProjectorRegistry, projectionEntities } from '../../src/domains';
+import { buildProjectorRegistry, projectionEntities } from '../../src/modules';
 import { SubmissionVersion } from '../../src/domains/submissions/submission-version.entity';
 import { toEnvelopedEvent } from '../../src/ingest/envelope';
-import { EventRecord } from '../../src/ingest/event.entity';
-import { parseLossless } from '../../src/ingest/lossless-json';
+import { EventRecord } from '../../src/log/event.entity';
+import { parseLossless } from '../../src/canvas/lossless-json';
 import { Replayer } from '../../src/ingest/replay';
 import type { CanvasEvent } from './builders';
 import { snapshotProjections } from './projections';

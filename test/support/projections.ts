@@ -4,9 +4,9 @@
 // that number and its event's sequence number left out, since both follow arrival
 // order, and its rows sorted by content instead.
 import { DataSource } from 'typeorm';
-import { projectionEntities } from '../../src/domains';
-import { EventRecord } from '../../src/ingest/event.entity';
-import { RejectedEvent } from '../../src/ingest/rejected-event.entity';
+import { projectionEntities } from '../../src/modules';
+import { EventRecord } from '../../src/log/event.entity';
+import { RejectedEvent } from '../../src/log/rejected-event.entity';
 
 const ARRIVAL_ORDER_COLUMNS = new Set(['eventId']);
 

@@ -8,7 +8,7 @@ import {
   normalizeId,
   shardOf,
   toGlobalId,
-} from '../../src/ingest/canvas-id';
+} from '../../src/canvas/canvas-id';
 
 const ROOT_ACCOUNT = '21070000000000001'; // shard 2107, as in the fixtures
 

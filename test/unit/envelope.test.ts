@@ -2,7 +2,7 @@
 // path) for each thing that does not.
 import { BadInputError } from '../../src/errors';
 import { toEnvelopedEvent } from '../../src/ingest/envelope';
-import { parseLossless } from '../../src/ingest/lossless-json';
+import { parseLossless } from '../../src/canvas/lossless-json';
 import { fixture, fixtureText, withBody, withMetadata } from '../support/builders';
 
 function refusal(item: unknown): BadInputError {

@@ -7,7 +7,7 @@ import {
   parseLossless,
   sha256Hex,
   stringifyLossless,
-} from '../../src/ingest/lossless-json';
+} from '../../src/canvas/lossless-json';
 
 describe('parseLossless', () => {
   it('keeps every digit of an integer above 2^53', () => {

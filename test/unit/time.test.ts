@@ -1,6 +1,6 @@
 // Canvas timestamps: ISO-8601 with any UTC offset, parsed to one instant (ms precision).
 import fc from 'fast-check';
-import { earlier, formatInstant, instantProblem, later, parseInstant } from '../../src/ingest/time';
+import { earlier, formatInstant, instantProblem, later, parseInstant } from '../../src/canvas/time';
 
 const instant = (text: string) => parseInstant(text).toISOString();
 

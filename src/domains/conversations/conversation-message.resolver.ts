@@ -1,7 +1,7 @@
 // Fields of a conversation message that are not plain columns.
 import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
-import { localIdOf } from '../../ingest/canvas-id';
+import { localIdOf } from '../../canvas/canvas-id';
 import { ConversationMessage } from './conversation-message.entity';
 import { ConversationMessageType } from './conversation-message.type';
 import { conversationLoaders } from './conversation.loaders';

@@ -3,11 +3,11 @@
 // conversation; the conversation's updatedAt is the latest body.updated_at seen.
 import { z } from 'zod';
 import { EntityManager } from 'typeorm';
-import { findForUpdate, insertUnlessPresent, writeRow } from '../../db/rows';
-import { unitOfWork } from '../../db/unit-of-work';
-import { canvasId, instant, optionalNullable } from '../../ingest/fields';
-import { globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../ingest/projector';
-import { later } from '../../ingest/time';
+import { findForUpdate, insertUnlessPresent, writeRow } from '../../projection/rows';
+import { unitOfWork } from '../../projection/unit-of-work';
+import { canvasId, instant, optionalNullable } from '../../canvas/fields';
+import { globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../projection/projector';
+import { later } from '../../canvas/time';
 import { Conversation } from './conversation.entity';
 import { ConversationMessage } from './conversation-message.entity';
 import { ConversationParticipant } from './conversation-participant.entity';

@@ -4,7 +4,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } f
 import { idArgument } from '../../graphql/arguments';
 import { connectionType, findPage, ListOrder, PageArgs, pageRequest } from '../../graphql/connection';
 import { GraphQLContext, prime } from '../../graphql/context';
-import { localIdOf } from '../../ingest/canvas-id';
+import { localIdOf } from '../../canvas/canvas-id';
 import { applyConversationFilter, ConversationsArgs } from './conversation.args';
 import { ConversationMessageType } from './conversation-message.type';
 import { Conversation } from './conversation.entity';

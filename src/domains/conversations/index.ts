@@ -1,4 +1,4 @@
-import type { DomainModule } from '../domain-module';
+import type { DomainModule } from '../../projection/domain-module';
 import { ConversationMessageResolver } from './conversation-message.resolver';
 import { ConversationResolver } from './conversation.resolver';
 import { ConversationMessage } from './conversation-message.entity';

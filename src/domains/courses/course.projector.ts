@@ -1,9 +1,9 @@
 // Every event whose context is a course creates or refreshes that course: when it was
 // first seen and last active, and the account / SIS id Canvas reports for it.
 import { EntityManager } from 'typeorm';
-import { findForUpdate, writeRow } from '../../db/rows';
-import { earlier, later } from '../../ingest/time';
-import { ContextProjector, globalId, isNewer, ProjectedEvent, stateVersion } from '../../ingest/projector';
+import { findForUpdate, writeRow } from '../../projection/rows';
+import { earlier, later } from '../../canvas/time';
+import { ContextProjector, globalId, isNewer, ProjectedEvent, stateVersion } from '../../projection/projector';
 import { Course } from './course.entity';
 
 export interface CourseFacts {

@@ -4,7 +4,7 @@ import { idParams } from '../../db/columns';
 import { idArgument, idListArgument, optionalIdArgument } from '../../graphql/arguments';
 import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
 import { GraphQLContext, prime } from '../../graphql/context';
-import { localIdOf } from '../../ingest/canvas-id';
+import { localIdOf } from '../../canvas/canvas-id';
 import { CoursesArgs } from './course.args';
 import { Course } from './course.entity';
 import { courseLoaders } from './course.loaders';

@@ -1,4 +1,4 @@
-import type { DomainModule } from '../domain-module';
+import type { DomainModule } from '../../projection/domain-module';
 import { CourseResolver } from './course.resolver';
 import { Course } from './course.entity';
 import { courseContextProjector } from './course.projector';

@@ -3,7 +3,7 @@ import { ArgsType, Field, InputType } from 'type-graphql';
 import { SelectQueryBuilder } from 'typeorm';
 import { listArgument } from '../../graphql/arguments';
 import { PageArgs } from '../../graphql/connection';
-import type { EventRecord } from '../../ingest/event.entity';
+import type { EventRecord } from '../../log/event.entity';
 import { EventStatusValue } from './event.type';
 
 @InputType('EventFilter', { description: 'Narrows the event log; every condition given must hold.' })

@@ -5,8 +5,8 @@ import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/
 import { GraphQLContext } from '../../graphql/context';
 import { ForbiddenError } from '../../graphql/errors';
 import { JSONScalar } from '../../graphql/scalars';
-import { EventRecord } from '../../ingest/event.entity';
-import { losslessToPlain, parseLossless } from '../../ingest/lossless-json';
+import { EventRecord } from '../../log/event.entity';
+import { losslessToPlain, parseLossless } from '../../canvas/lossless-json';
 import { applyEventFilter, EventsArgs } from './event-log.args';
 import { EventType } from './event.type';
 

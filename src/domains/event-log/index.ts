@@ -1,4 +1,4 @@
-import type { DomainModule } from '../domain-module';
+import type { DomainModule } from '../../projection/domain-module';
 import { EventLogResolver } from './event-log.resolver';
 
 /** The read side of the event log. Its table (EventRecord) belongs to ingest, not to projections. */

@@ -1,4 +1,4 @@
-import type { DomainModule } from '../domain-module';
+import type { DomainModule } from '../../projection/domain-module';
 import { CourseResourceLinksResolver } from './course-resource-links.resolver';
 import { ResourceLinkResolver } from './resource-link.resolver';
 import { ResourceLink } from './resource-link.entity';

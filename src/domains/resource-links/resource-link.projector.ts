@@ -1,10 +1,10 @@
 // lti_resource_link_created / _updated → the resource link, latest state by event time,
 // and the course it is placed in when its context is a Course.
 import { z } from 'zod';
-import { findForUpdate, writeRow } from '../../db/rows';
-import { canvasId, optionalNullable, text } from '../../ingest/fields';
-import { globalId, isNewer, Projector, stateVersion } from '../../ingest/projector';
-import { earlier, later } from '../../ingest/time';
+import { findForUpdate, writeRow } from '../../projection/rows';
+import { canvasId, optionalNullable, text } from '../../canvas/fields';
+import { globalId, isNewer, Projector, stateVersion } from '../../projection/projector';
+import { earlier, later } from '../../canvas/time';
 import { touchCourse } from '../courses/course.projector';
 import { Course } from '../courses/course.entity';
 import { ResourceLink } from './resource-link.entity';

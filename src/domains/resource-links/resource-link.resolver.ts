@@ -3,7 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-g
 import { idArgument } from '../../graphql/arguments';
 import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
 import { GraphQLContext, prime } from '../../graphql/context';
-import { localIdOf } from '../../ingest/canvas-id';
+import { localIdOf } from '../../canvas/canvas-id';
 import { courseLoaders } from '../courses/course.loaders';
 import { CourseType } from '../courses/course.type';
 import { applyResourceLinkFilter, checkResourceLinkFilter, ResourceLinksArgs } from './resource-link.args';

@@ -1,4 +1,4 @@
-import type { DomainModule } from '../domain-module';
+import type { DomainModule } from '../../projection/domain-module';
 import { CourseSubmissionsResolver } from './course-submissions.resolver';
 import { SubmissionCommentResolver } from './submission-comment.resolver';
 import { SubmissionResolver } from './submission.resolver';

@@ -2,9 +2,9 @@
 // user_id, attachment_ids) and are widened to global ids; a comment that arrives before
 // its submission creates the submission with what is known (its id and course).
 import { z } from 'zod';
-import { findForUpdate, writeRow } from '../../db/rows';
-import { canvasId, instant, optionalNullable, text } from '../../ingest/fields';
-import { globalId, isNewer, Projector, stateVersion } from '../../ingest/projector';
+import { findForUpdate, writeRow } from '../../projection/rows';
+import { canvasId, instant, optionalNullable, text } from '../../canvas/fields';
+import { globalId, isNewer, Projector, stateVersion } from '../../projection/projector';
 import { Submission } from './submission.entity';
 import { SubmissionComment } from './submission-comment.entity';
 import { courseOf, ensureSubmission } from './submission.projector';

@@ -1,7 +1,7 @@
 // Fields of a submission comment that are not plain columns.
 import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
-import { localIdOf } from '../../ingest/canvas-id';
+import { localIdOf } from '../../canvas/canvas-id';
 import { SubmissionComment } from './submission-comment.entity';
 import { SubmissionCommentType } from './submission-comment.type';
 import { submissionLoaders } from './submission.loaders';

@@ -3,9 +3,9 @@
 // in history without overwriting newer state.
 import { z } from 'zod';
 import { EntityManager } from 'typeorm';
-import { findForUpdate, insertUnlessPresent, writeRow } from '../../db/rows';
-import { canvasId, decimal, instant, integer, optionalNullable, text } from '../../ingest/fields';
-import { globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../ingest/projector';
+import { findForUpdate, insertUnlessPresent, writeRow } from '../../projection/rows';
+import { canvasId, decimal, instant, integer, optionalNullable, text } from '../../canvas/fields';
+import { globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../projection/projector';
 import { Submission } from './submission.entity';
 import { SubmissionVersion } from './submission-version.entity';
 

@@ -4,7 +4,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from '
 import { idArgument } from '../../graphql/arguments';
 import { connectionType, findPage, ListOrder, PageArgs, pageRequest } from '../../graphql/connection';
 import { GraphQLContext, prime } from '../../graphql/context';
-import { localIdOf } from '../../ingest/canvas-id';
+import { localIdOf } from '../../canvas/canvas-id';
 import { courseLoaders } from '../courses/course.loaders';
 import { CourseType } from '../courses/course.type';
 import { applySubmissionFilter, checkSubmissionFilter, submissionOrder, SubmissionsArgs } from './submission.args';

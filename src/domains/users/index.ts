@@ -1,4 +1,4 @@
-import type { DomainModule } from '../domain-module';
+import type { DomainModule } from '../../projection/domain-module';
 import { ConversationMessageAuthorResolver } from './conversation-message-author.resolver';
 import { ConversationParticipantsResolver } from './conversation-participants.resolver';
 import { SubmissionCommentAuthorResolver } from './submission-comment-author.resolver';

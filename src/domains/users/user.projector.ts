@@ -2,9 +2,9 @@
 // their login and SIS id: that user is created or refreshed here. Launch facts (name,
 // email, roles) are written by the LTI projection through seeUser.
 import { EntityManager } from 'typeorm';
-import { findForUpdate, writeRow } from '../../db/rows';
-import { ContextProjector, globalId, isNewer, stateVersion } from '../../ingest/projector';
-import { later } from '../../ingest/time';
+import { findForUpdate, writeRow } from '../../projection/rows';
+import { ContextProjector, globalId, isNewer, stateVersion } from '../../projection/projector';
+import { later } from '../../canvas/time';
 import { User } from './user.entity';
 
 /** Creates the user if unknown, moves lastSeenAt forward, and applies `changes`. */

@@ -4,7 +4,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-g
 import { idArgument } from '../../graphql/arguments';
 import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
 import { GraphQLContext, prime } from '../../graphql/context';
-import { localIdOf } from '../../ingest/canvas-id';
+import { localIdOf } from '../../canvas/canvas-id';
 import { applyUserFilter, UsersArgs } from './user.args';
 import { User } from './user.entity';
 import { userLoaders } from './user.loaders';

@@ -1,0 +1,139 @@
+// lti_launch → what the launch says about its course, resource link and user (see
+// lti-facts.ts for how those are joined to Canvas ids). Two context projectors complete
+// the join from the live-event side: a root account seen with its LTI guid, and a
+// resource link created or updated, re-apply the launch facts waiting for them.
+import { z } from 'zod';
+import { ContextProjector, globalId, Projector, stateVersion } from '../../projection/projector';
+import { unitOfWork } from '../../projection/unit-of-work';
+import { RootAccount } from './root-account.entity';
+import { applyConsumer, applyFacts, applyLinks, canvasRefOf, LtiProjectionSettings, recordFacts } from './lti-facts';
+
+export const LTI_LAUNCH_EVENT = 'lti_launch';
+
+/** A launch parameter: a single string (a repeated one arrives as an array and is refused); empty = not sent. */
+const param = (max: number) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be sent once, as text') })
+    .max(max, `is longer than ${max} characters`)
+    .optional()
+    .transform((v) => (v === '' ? undefined : v));
+
+const required = (max: number) => param(max).refine((v) => v !== undefined, { message: 'is required', abort: true });
+
+/** The launch parameters the projection reads; every other one is kept in the log as sent. */
+export const launchBody = z.looseObject({
+  lti_message_type: required(64).refine((v) => v === 'basic-lti-launch-request', {
+    message: 'must be basic-lti-launch-request',
+  }),
+  lti_version: required(16).refine((v) => v === 'LTI-1p0', { message: 'must be LTI-1p0 (LTI 1.0 and 1.1)' }),
+  oauth_consumer_key: required(191),
+  resource_link_id: required(255),
+  resource_link_title: param(65535),
+  resource_link_description: param(65535),
+  tool_consumer_instance_guid: param(255),
+  context_id: param(255),
+  context_type: param(255),
+  context_title: param(65535),
+  context_label: param(255),
+  user_id: param(255),
+  roles: param(65535),
+  lis_person_name_full: param(65535),
+  lis_person_name_given: param(65535),
+  lis_person_name_family: param(65535),
+  lis_person_contact_email_primary: param(320),
+  custom_canvas_course_id: param(64),
+  custom_canvas_user_id: param(64),
+});
+
+export type LaunchBody = z.output<typeof launchBody>;
+
+/** Whose ids these are: LTI ids are unique per tool consumer instance. */
+export function consumerScope(body: Pick<LaunchBody, 'tool_consumer_instance_guid' | 'oauth_consumer_key'>): string {
+  return body.tool_consumer_instance_guid ?? `key:${body.oauth_consumer_key}`;
+}
+
+export function ltiLaunchProjector(settings: LtiProjectionSettings): Projector<LaunchBody> {
+  return {
+    eventNames: [LTI_LAUNCH_EVENT],
+    body: launchBody,
+    async project(event, tx) {
+      const b = event.body;
+      const consumerGuid = consumerScope(b);
+      const at = { version: stateVersion(event), time: event.time };
+      // Context before link: a launch-only link is shown in its context's course.
+      if (b.context_id) {
+        const context = await recordFacts(
+          tx,
+          { kind: 'context', ltiId: b.context_id, consumerGuid },
+          {
+            ...at,
+            contextId: b.context_id,
+            canvasRef: canvasRefOf(b.custom_canvas_course_id),
+            facts: { title: b.context_title, label: b.context_label, context_type: b.context_type },
+          },
+        );
+        await applyFacts(tx, context, settings);
+      }
+      const link = await recordFacts(
+        tx,
+        { kind: 'link', ltiId: b.resource_link_id!, consumerGuid },
+        {
+          ...at,
+          contextId: b.context_id,
+          facts: { title: b.resource_link_title, description: b.resource_link_description },
+        },
+      );
+      await applyFacts(tx, link, settings);
+      if (b.user_id) {
+        const user = await recordFacts(
+          tx,
+          { kind: 'user', ltiId: b.user_id, consumerGuid },
+          {
+            ...at,
+            canvasRef: canvasRefOf(b.custom_canvas_user_id),
+            facts: {
+              lti_user_id: b.user_id,
+              name: b.lis_person_name_full,
+              given_name: b.lis_person_name_given,
+              family_name: b.lis_person_name_family,
+              email: b.lis_person_contact_email_primary,
+              roles: b.roles,
+            },
+          },
+        );
+        await applyFacts(tx, user, settings);
+      }
+    },
+  };
+}
+
+/** Learns root_account_id ↔ root_account_lti_guid from every live event, and joins launches waiting for it. */
+export const rootAccountContextProjector: ContextProjector = {
+  async project(event, tx) {
+    const { root_account_id: id, root_account_lti_guid: ltiGuid } = event.metadata;
+    if (!id || !ltiGuid || ltiGuid.length > 255) return;
+    // A plain read first: nearly every event names an account already known, and
+    // locking its row would serialise all ingest of the institution.
+    // Known once in a transaction, known for the rest of it (the row is never deleted).
+    if (unitOfWork(tx)?.learn(`root account ${id} ${ltiGuid}`) === false) return;
+    if (await tx.existsBy(RootAccount, { id, ltiGuid })) return;
+    await tx.insert(RootAccount, { id, ltiGuid });
+    // The account is known now, so no default shard is needed to place its launches.
+    await applyConsumer(tx, ltiGuid, {});
+  },
+};
+
+const linkBody = z.looseObject({ resource_link_id: z.string(), resource_link_uuid: z.string().nullish() });
+
+/** A resource link seen in a live event takes over the launch facts that named it (by uuid or id). */
+export const resourceLinkLaunchesContextProjector: ContextProjector = {
+  async project(event, tx) {
+    if (event.name !== 'lti_resource_link_created' && event.name !== 'lti_resource_link_updated') return;
+    const body = linkBody.safeParse(event.body);
+    if (!body.success) return;
+    const ids = [globalId(event, body.data.resource_link_id), body.data.resource_link_uuid].filter(
+      (v): v is string => !!v,
+    );
+    await applyLinks(tx, ids, {});
+  },
+};

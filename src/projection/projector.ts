@@ -1,0 +1,91 @@
+// What a projector is, as the ingest core sees it: a body schema and a function that
+// applies one validated event inside the ingest transaction. Domains implement these;
+// the core only looks them up by event name.
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { z } from 'zod';
+import type { CanvasMetadata } from '../canvas/fields';
+import { toGlobalId } from '../canvas/canvas-id';
+import type { DomainModule, ProjectionSettings } from './domain-module';
+
+export interface ProjectedEvent<Body> {
+  /** The event's sequence number in the log. */
+  sequence: string;
+  name: string;
+  time: Date;
+  metadata: CanvasMetadata;
+  body: Body;
+  /** Content hash: breaks ties between events with the same clock, so order never matters. */
+  contentHash: string;
+}
+
+/**
+ * A comparable version for "latest state wins": the event's own clock (body.updated_at,
+ * else event_time), then event_time, then the content hash. Fixed-width ISO strings
+ * compare as instants, so the later version is simply the greater string.
+ */
+export function stateVersion(event: ProjectedEvent<unknown>, clock: Date = event.time): string {
+  return `${clock.toISOString()}|${event.time.toISOString()}|${event.contentHash}`;
+}
+
+/** True when `incoming` should replace the state written at `current` (null = nothing yet). */
+export function isNewer(incoming: string, current: string | null | undefined): boolean {
+  return !current || incoming > current;
+}
+
+/** A projection row by its `id` column, which a projection will read with findForUpdate. */
+export type RowRef = readonly [entity: EntityTarget<ObjectLiteral>, id: string];
+
+export interface Projector<Body = unknown> {
+  eventNames: readonly string[];
+  body: z.ZodType<Body>;
+  project(event: ProjectedEvent<Body>, tx: EntityManager): Promise<void>;
+  /** The rows `project` will read by id, so a batch reads (and locks) them all at once, in order. Optional: a row not named is read when needed. */
+  rowsOf?(event: Omit<ProjectedEvent<Body>, 'sequence'>): RowRef[];
+}
+
+/** Runs for every event that a projector accepted, whatever its type (e.g. its course). */
+export interface ContextProjector {
+  project(event: ProjectedEvent<unknown>, tx: EntityManager): Promise<void>;
+  rowsOf?(event: Omit<ProjectedEvent<unknown>, 'sequence'>): RowRef[];
+}
+
+export class ProjectorRegistry {
+  private readonly byName = new Map<string, Projector>();
+  constructor(
+    projectors: readonly Projector<any>[], // eslint-disable-line @typescript-eslint/no-explicit-any
+    readonly contextProjectors: readonly ContextProjector[] = [],
+    /** Tables whose writes may be deferred to the end of the transaction (DomainModule.keyedEntities). */
+    readonly keyedEntities: ReadonlySet<unknown> = new Set(),
+  ) {
+    for (const projector of projectors) {
+      for (const name of projector.eventNames) {
+        if (this.byName.has(name)) throw new Error(`two projectors registered for ${name}`);
+        this.byName.set(name, projector);
+      }
+    }
+  }
+  forEvent(name: string): Projector | undefined {
+    return this.byName.get(name);
+  }
+  get eventNames(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+}
+
+/** A body id as a global id: local ids are widened with the shard of metadata.root_account_id. */
+type WithMetadata = Pick<ProjectedEvent<unknown>, 'metadata'>;
+
+export function globalId(event: WithMetadata, id: string): string;
+export function globalId(event: WithMetadata, id: string | null | undefined): string | null | undefined;
+export function globalId(event: WithMetadata, id: string | null | undefined): string | null | undefined {
+  return id == null ? id : toGlobalId(id, event.metadata.root_account_id);
+}
+
+/** One registry of the projectors, context projectors and keyed tables of `modules`. */
+export function registryOf(modules: readonly DomainModule[], settings: ProjectionSettings = {}): ProjectorRegistry {
+  return new ProjectorRegistry(
+    modules.flatMap((m) => (typeof m.projectors === 'function' ? m.projectors(settings) : (m.projectors ?? []))),
+    modules.flatMap((m) => m.contextProjectors ?? []),
+    new Set(modules.flatMap((m) => m.keyedEntities ?? [])),
+  );
+}
