@@ -30,7 +30,7 @@ export const domainModules: readonly DomainModule[] = [
 ];
 
 /** Tables that projections own: dropped and refilled by replay. */
-export const projectionEntities = domainModules.flatMap((m) => m.entities);
+export const projectionEntities = domainModules.flatMap((m) => m.entities.map((table) => table.entity));
 
 // LtiNonce is ingest state (replay never clears it), not a projection.
 /** Every table of the service, for the DataSource (app, CLI, tests). */

@@ -1,16 +1,17 @@
 // Appends received items to the event log and projects them, all in one transaction:
-// an answered item is committed, and a failure leaves nothing half-written. Duplicates
-// (same content hash) are stored once. Knows projectors only through the registry.
+// an answered item is committed, and a failure leaves nothing half-written. Two steps:
+// appending (duplicates by content hash stored once, rejections kept) and projecting
+// the new events through the projection runner, as replay does. Knows projectors only
+// through the registry.
 import { DataSource, EntityManager, In } from 'typeorm';
 import { insertReturningId, insertRows } from '../db/bulk-insert';
 import { isDatabaseUnavailable } from '../db/availability';
 import { inTransaction, isTransientConflict } from '../db/transaction';
-import { withUnitOfWork } from '../projection/unit-of-work';
 import { EnvelopedEvent } from './envelope';
 import { EventRecord, EventStatus } from '../log/event.entity';
 import { GroupCommit } from './group-commit';
 import { ProjectorRegistry } from '../projection/projector';
-import { Classification, classify, preloadRows, project } from '../projection/runner';
+import { Classification, classify, projectAll, ProjectionWork } from '../projection/runner';
 import { RejectedEvent } from '../log/rejected-event.entity';
 
 export type IncomingItem =
@@ -85,13 +86,24 @@ export class EventLog {
     return this.groups.submit({ items, source, receivedAt });
   }
 
+  /** One group's transaction: append every part's items, then project the new events. */
   private commit(parts: AppendPart[]): Promise<ItemOutcome[][]> {
-    return inTransaction(this.dataSource, (tx) =>
-      withUnitOfWork(tx, this.registry.keyedEntities, () => this.appendIn(tx, parts)),
-    );
+    return inTransaction(this.dataSource, async (tx) => {
+      const { outcomes, toProject } = await this.appendToLog(tx, parts);
+      await projectAll(this.registry, tx, toProject);
+      return outcomes;
+    });
   }
 
-  private async appendIn(tx: EntityManager, parts: AppendPart[]): Promise<ItemOutcome[][]> {
+  /**
+   * The append step: events new to the log are inserted (classified, so their status is
+   * stored with them), repeats answered as duplicates of the stored event, rejected items
+   * kept. Returns each part's outcomes and the new events to project, in arrival order.
+   */
+  private async appendToLog(
+    tx: EntityManager,
+    parts: AppendPart[],
+  ): Promise<{ outcomes: ItemOutcome[][]; toProject: ProjectionWork[] }> {
     const known = await this.knownHashes(
       tx,
       parts.flatMap((p) => p.items),
@@ -124,21 +136,17 @@ export class EventLog {
       })),
     );
     for (const [hash, id] of ids) known.set(hash, id);
-    await preloadRows(
-      this.registry,
-      added.flatMap((p) => (p.classification.status === 'PROJECTED' ? [p.classification] : [])),
-      tx,
-    );
 
     const outcomes: ItemOutcome[][] = parts.map(() => []);
-    for (const planned of plan) {
-      outcomes[planned.part].push(await this.store(tx, planned, known));
-    }
-    return outcomes;
+    for (const planned of plan) outcomes[planned.part].push(await this.outcomeOf(tx, planned, known));
+    const toProject = added.flatMap(({ event, classification }) =>
+      classification.status === 'PROJECTED' ? [{ classification, sequence: known.get(event.contentHash)! }] : [],
+    );
+    return { outcomes, toProject };
   }
 
-  /** Stores a planned item's rejection or projects its event; its outcome. */
-  private async store(tx: EntityManager, planned: Planned, known: Map<string, string>): Promise<ItemOutcome> {
+  /** A planned item's outcome; a rejected item is kept in rejected_events here. */
+  private async outcomeOf(tx: EntityManager, planned: Planned, known: Map<string, string>): Promise<ItemOutcome> {
     const { index } = planned;
     if (planned.kind === 'rejected') {
       const reason = wellFormed(planned.item.reason);
@@ -155,7 +163,6 @@ export class EventLog {
     const id = known.get(event.contentHash)!;
     if (planned.kind === 'duplicate') return { index, status: 'duplicate', id, name: event.name };
     const { classification, error } = planned;
-    if (classification.status === 'PROJECTED') await project(this.registry, classification, id, tx);
     return {
       index,
       status: outcomeOf(classification.status),

@@ -5,8 +5,7 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { inTransaction } from '../db/transaction';
 import { isPlainObject } from './envelope';
-import { withUnitOfWork } from '../projection/unit-of-work';
-import { classify, project } from '../projection/runner';
+import { classify, projectAll, ProjectionWork } from '../projection/runner';
 import { EventRecord, EventStatus } from '../log/event.entity';
 import { parseLossless } from '../canvas/lossless-json';
 import { ProjectorRegistry } from '../projection/projector';
@@ -109,9 +108,9 @@ export class Replayer {
   ): Promise<boolean> {
     const events = await this.pending(tx, progress).orderBy('e.id', 'ASC').limit(chunkSize).getMany();
     if (events.length === 0) return false;
-    await withUnitOfWork(tx, this.registry.keyedEntities, async () => {
-      for (const event of events) await this.replayOne(tx, event, result);
-    });
+    const toProject: ProjectionWork[] = [];
+    for (const event of events) await this.reclassify(tx, event, result, toProject);
+    await projectAll(this.registry, tx, toProject);
     progress.lastEventId = events[events.length - 1].id;
     await tx.update(ReplayProgress, { id: PROGRESS_ROW }, { lastEventId: progress.lastEventId });
     result.replayed += events.length;
@@ -119,7 +118,13 @@ export class Replayer {
     return true;
   }
 
-  private async replayOne(tx: EntityManager, row: EventRecord, result: ReplayResult): Promise<void> {
+  /** Classifies a logged event again (its status follows the code in force) and queues it for projection. */
+  private async reclassify(
+    tx: EntityManager,
+    row: EventRecord,
+    result: ReplayResult,
+    toProject: ProjectionWork[],
+  ): Promise<void> {
     const payload = parseLossless(row.payload);
     const metadata = isPlainObject(payload) && isPlainObject(payload.metadata) ? payload.metadata : {};
     const body = isPlainObject(payload) ? payload.body : undefined;
@@ -131,7 +136,7 @@ export class Replayer {
       contentHash: row.contentHash,
     });
     const error = classification.status === 'PROJECTED' ? null : classification.error;
-    if (classification.status === 'PROJECTED') await project(this.registry, classification, row.id, tx);
+    if (classification.status === 'PROJECTED') toProject.push({ classification, sequence: row.id });
     if (classification.status !== row.status || error !== row.error) {
       await tx.update(EventRecord, { id: row.id }, { status: classification.status, error });
       result.statusChanges++;

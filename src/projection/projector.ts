@@ -1,11 +1,11 @@
 // What a projector is, as the ingest core sees it: a body schema and a function that
-// applies one validated event inside the ingest transaction. Domains implement these;
-// the core only looks them up by event name.
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+// applies one validated event through the projection store of the transaction. Domains
+// implement these; the core only looks them up by event name (several may share one).
 import type { z } from 'zod';
 import type { CanvasMetadata } from '../canvas/fields';
 import { toGlobalId } from '../canvas/canvas-id';
 import type { DomainModule, ProjectionSettings } from './domain-module';
+import type { ProjectionStore, RowRef, StoreRules } from './store';
 
 export interface ProjectedEvent<Body> {
   /** The event's sequence number in the log. */
@@ -32,40 +32,48 @@ export function isNewer(incoming: string, current: string | null | undefined): b
   return !current || incoming > current;
 }
 
-/** A projection row by its `id` column, which a projection will read with findForUpdate. */
-export type RowRef = readonly [entity: EntityTarget<ObjectLiteral>, id: string];
+export type { RowRef } from './store';
 
 export interface Projector<Body = unknown> {
   eventNames: readonly string[];
   body: z.ZodType<Body>;
-  project(event: ProjectedEvent<Body>, tx: EntityManager): Promise<void>;
+  /** Applies one event through `store`, which acts for the projector's own domain. */
+  project(event: ProjectedEvent<Body>, store: ProjectionStore): Promise<void>;
   /** The rows `project` will read by id, so a batch reads (and locks) them all at once, in order. Optional: a row not named is read when needed. */
   rowsOf?(event: Omit<ProjectedEvent<Body>, 'sequence'>): RowRef[];
 }
 
-/** Runs for every event that a projector accepted, whatever its type (e.g. its course). */
+/** Runs for every projected event, whatever its name (e.g. its course). */
 export interface ContextProjector {
-  project(event: ProjectedEvent<unknown>, tx: EntityManager): Promise<void>;
+  project(event: ProjectedEvent<unknown>, store: ProjectionStore): Promise<void>;
   rowsOf?(event: Omit<ProjectedEvent<unknown>, 'sequence'>): RowRef[];
 }
 
+/** A projector and the domain module it belongs to (the domain its store acts for). */
+export interface Registered<P> {
+  projector: P;
+  domain: string;
+}
+
 export class ProjectorRegistry {
-  private readonly byName = new Map<string, Projector>();
+  private readonly byName = new Map<string, Registered<Projector>[]>();
   constructor(
-    projectors: readonly Projector<any>[], // eslint-disable-line @typescript-eslint/no-explicit-any
-    readonly contextProjectors: readonly ContextProjector[] = [],
-    /** Tables whose writes may be deferred to the end of the transaction (DomainModule.keyedEntities). */
-    readonly keyedEntities: ReadonlySet<unknown> = new Set(),
+    projectors: readonly Registered<Projector<any>>[], // eslint-disable-line @typescript-eslint/no-explicit-any
+    readonly contextProjectors: readonly Registered<ContextProjector>[] = [],
+    /** Keyed tables and table owners, for the projection store. */
+    readonly rules: StoreRules = { keyed: new Set(), owners: new Map() },
   ) {
-    for (const projector of projectors) {
-      for (const name of projector.eventNames) {
-        if (this.byName.has(name)) throw new Error(`two projectors registered for ${name}`);
-        this.byName.set(name, projector);
+    for (const registered of projectors) {
+      for (const name of registered.projector.eventNames) {
+        const list = this.byName.get(name) ?? [];
+        this.byName.set(name, list);
+        list.push(registered);
       }
     }
   }
-  forEvent(name: string): Projector | undefined {
-    return this.byName.get(name);
+  /** The projectors of an event name, in module order (none: the event is kept unprojected). */
+  forEvent(name: string): readonly Registered<Projector>[] {
+    return this.byName.get(name) ?? [];
   }
   get eventNames(): string[] {
     return [...this.byName.keys()].sort();
@@ -81,11 +89,21 @@ export function globalId(event: WithMetadata, id: string | null | undefined): st
   return id == null ? id : toGlobalId(id, event.metadata.root_account_id);
 }
 
-/** One registry of the projectors, context projectors and keyed tables of `modules`. */
+/** One registry of the projectors, context projectors and tables of `modules`. */
 export function registryOf(modules: readonly DomainModule[], settings: ProjectionSettings = {}): ProjectorRegistry {
+  const tables = modules.flatMap((m) => m.entities.map((table) => ({ ...table, domain: m.name })));
   return new ProjectorRegistry(
-    modules.flatMap((m) => (typeof m.projectors === 'function' ? m.projectors(settings) : (m.projectors ?? []))),
-    modules.flatMap((m) => m.contextProjectors ?? []),
-    new Set(modules.flatMap((m) => m.keyedEntities ?? [])),
+    modules.flatMap((m) =>
+      (typeof m.projectors === 'function' ? m.projectors(settings) : (m.projectors ?? [])).map((projector) => ({
+        projector,
+        domain: m.name,
+      })),
+    ),
+    modules.flatMap((m) => (m.contextProjectors ?? []).map((projector) => ({ projector, domain: m.name }))),
+    {
+      keyed: new Set(tables.filter((t) => t.keyed).map((t) => t.entity)),
+      owners: new Map(tables.map((t) => [t.entity, t.domain])),
+      strict: settings.strict ?? false,
+    },
   );
 }

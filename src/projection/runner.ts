@@ -1,11 +1,12 @@
 // The projection runner that live ingest (event-log.ts) and replay share: decides what
 // happens to an enveloped event (project it, keep it unprojected, keep it as invalid),
-// reads the rows a batch's projections will touch in one statement per table, and runs
-// an event's projector and the context projectors.
-import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+// and projects a transaction's events through one projection store: the rows they name
+// read in one statement per table, each event's projectors then the context projectors,
+// the held writes sent at the end.
+import { EntityManager } from 'typeorm';
 import { canvasMetadata, describeIssues } from '../canvas/fields';
-import { ProjectedEvent, Projector, ProjectorRegistry } from './projector';
-import { unitOfWork } from './unit-of-work';
+import { ProjectedEvent, Projector, ProjectorRegistry, Registered } from './projector';
+import { ProjectionStore, RowRef } from './store';
 
 /** What classify needs of an event: its envelope's parts and its content hash. */
 export interface ClassifiableEvent {
@@ -16,72 +17,94 @@ export interface ClassifiableEvent {
   contentHash: string;
 }
 
+/** One projector of an event, with the body as its schema parsed it. */
+export interface Projection {
+  registered: Registered<Projector>;
+  body: unknown;
+}
+
 export type Classification =
-  | { status: 'PROJECTED'; projector: Projector; event: Omit<ProjectedEvent<unknown>, 'sequence'> }
+  | {
+      status: 'PROJECTED';
+      projections: Projection[];
+      /** The event (its body as the first projector parsed it), for the context projectors. */
+      event: Omit<ProjectedEvent<unknown>, 'sequence'>;
+    }
   | { status: 'UNPROJECTED' | 'INVALID'; error: string | null };
 
-/** Decides what happens to an enveloped event: project it, keep it unprojected, or keep it as invalid. */
+export type ProjectedClassification = Extract<Classification, { status: 'PROJECTED' }>;
+
+/**
+ * Decides what happens to an enveloped event: project it, keep it unprojected (no
+ * projector knows its name), or keep it as invalid (its metadata, or its body by any of
+ * its projectors' schemas, is wrong: the first error in module order is the reason).
+ */
 export function classify(registry: ProjectorRegistry, event: ClassifiableEvent): Classification {
-  const projector = registry.forEvent(event.name);
-  if (!projector) return { status: 'UNPROJECTED', error: null };
+  const registered = registry.forEvent(event.name);
+  if (registered.length === 0) return { status: 'UNPROJECTED', error: null };
   const metadata = canvasMetadata.safeParse(event.metadata);
   if (!metadata.success) return { status: 'INVALID', error: describeIssues(metadata.error, 'metadata') };
-  const body = projector.body.safeParse(event.body);
-  if (!body.success) return { status: 'INVALID', error: describeIssues(body.error, 'body') };
+  const projections: Projection[] = [];
+  for (const r of registered) {
+    const body = r.projector.body.safeParse(event.body);
+    if (!body.success) return { status: 'INVALID', error: describeIssues(body.error, 'body') };
+    projections.push({ registered: r, body: body.data });
+  }
   return {
     status: 'PROJECTED',
-    projector,
+    projections,
     event: {
       name: event.name,
       time: event.time,
       metadata: metadata.data,
-      body: body.data,
+      body: projections[0].body,
       contentHash: event.contentHash,
     },
   };
 }
 
-/** Applies a classified event's projections inside `tx`. */
-export async function project(
-  registry: ProjectorRegistry,
-  classification: Extract<Classification, { status: 'PROJECTED' }>,
-  sequence: string,
-  tx: EntityManager,
-): Promise<void> {
-  const event = { ...classification.event, sequence };
-  await classification.projector.project(event, tx);
-  for (const contextProjector of registry.contextProjectors) await contextProjector.project(event, tx);
+/** A classified event and its sequence number in the log. */
+export interface ProjectionWork {
+  classification: ProjectedClassification;
+  sequence: string;
 }
 
 /**
- * Reads (and on MySQL locks) in one statement per table every projection row the
- * projections of `events` name, tables and ids in a fixed order, so that two
- * transactions lock shared rows in the same order and each row is read once.
+ * Projects `events`, in the order given, inside the transaction `tx`, through one
+ * projection store with a unit of work: the rows they name are read first (one statement
+ * per table, in a fixed order), and the writes held for keyed tables go out at the end.
  */
-export async function preloadRows(
+export async function projectAll(
   registry: ProjectorRegistry,
-  events: Extract<Classification, { status: 'PROJECTED' }>[],
   tx: EntityManager,
+  events: readonly ProjectionWork[],
 ): Promise<void> {
-  const unit = unitOfWork(tx);
-  if (!unit) return;
-  const wanted = new Map<EntityTarget<ObjectLiteral>, string[]>();
-  for (const { projector, event } of events) {
-    const refs = [
-      ...(projector.rowsOf?.(event) ?? []),
-      ...registry.contextProjectors.flatMap((p) => p.rowsOf?.(event) ?? []),
-    ];
-    for (const [entity, id] of refs) {
-      const ids = wanted.get(entity) ?? [];
-      wanted.set(entity, ids);
-      ids.push(id);
-    }
+  const store = ProjectionStore.withUnitOfWork(tx, registry.rules);
+  await store.preload(events.flatMap(({ classification }) => rowsOf(registry, classification)));
+  for (const { classification, sequence } of events) await projectOne(registry, store, classification, sequence);
+  await store.flush();
+}
+
+/** Applies one classified event's projectors, then the context projectors, through `store`. */
+async function projectOne(
+  registry: ProjectorRegistry,
+  store: ProjectionStore,
+  classification: ProjectedClassification,
+  sequence: string,
+): Promise<void> {
+  const event = { ...classification.event, sequence };
+  for (const { registered, body } of classification.projections) {
+    await registered.projector.project({ ...event, body }, store.actingFor(registered.domain));
   }
-  const tables = [...wanted].map(([entity, ids]) => ({
-    entity,
-    ids,
-    table: tx.connection.getMetadata(entity).tableName,
-  }));
-  tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
-  for (const { entity, ids } of tables) await unit.preload(entity, 'id', ids);
+  for (const { projector, domain } of registry.contextProjectors)
+    await projector.project(event, store.actingFor(domain));
+}
+
+/** The rows an event's projections name, for preloading. */
+function rowsOf(registry: ProjectorRegistry, classification: ProjectedClassification): RowRef[] {
+  const { event, projections } = classification;
+  return [
+    ...projections.flatMap(({ registered, body }) => registered.projector.rowsOf?.({ ...event, body }) ?? []),
+    ...registry.contextProjectors.flatMap(({ projector }) => projector.rowsOf?.(event) ?? []),
+  ];
 }

@@ -1,20 +1,19 @@
-// What one ingest transaction knows about its projection rows, and the writes it has
-// not sent yet. A row read FOR UPDATE stays locked until commit, so its copy here is the
-// database's state for the rest of the transaction as long as every write of it goes
-// through writeRow (rows.ts), which updates the copy. A row known absent is kept as
-// null: should another instance insert it meanwhile, our insert fails with a duplicate
-// key and inTransaction retries the whole transaction, as before.
+// What one ingest or replay transaction knows about its projection rows, and the writes
+// it holds until commit. Only the ProjectionStore (store.ts) uses it.
 //
-// Writes to the tables the domains declare as keyedEntities are held here and sent by
-// flush() at the end of the transaction, in a few statements per table: new rows as
+// A row read FOR UPDATE stays locked until commit, so its copy here is the database's
+// state for the rest of the transaction as long as every write of it goes through the
+// store, which updates the copy. A row known absent is kept as null: should another
+// instance insert it meanwhile, our insert fails with a duplicate key and inTransaction
+// retries the whole transaction.
+//
+// Writes to keyed tables (DomainModule entities declared `keyed`) are held here and sent
+// by flush() at the end of the transaction, in a few statements per table: new rows as
 // multi-row INSERTs, changed rows as one multi-row upsert of the columns that changed.
-// That is only correct while nothing in the transaction reads those tables except
-// through findForUpdate (which answers from here): the projections read them by id only.
-// Tables also read by other criteria (launch facts, root accounts, resource links) are
-// written through at once.
-//
-// Only transactions that run in a unit of work use it (ingest, replay); elsewhere the
-// helpers in rows.ts read and write the database every time.
+// That is only correct while nothing in the transaction reads a keyed table except by
+// key through the store (which answers from here): the store refuses any other read of
+// them. Tables also read by other criteria (launch facts, root accounts, resource links)
+// are written through at once.
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { insertRows } from '../db/bulk-insert';
 import { idParams } from '../db/columns';
@@ -22,22 +21,21 @@ import { rowMapper } from '../db/row-mapper';
 
 const PRELOAD_CHUNK = 500;
 
-interface Pending {
+interface Held {
   inserts: Map<string, ObjectLiteral>;
   updates: Map<string, { key: ObjectLiteral; changed: ObjectLiteral }>;
   /** Rows inserted unless their unique key (`conflict`) exists: history, participants. */
-  unlessPresent: ObjectLiteral[];
+  unlessPresent: Map<string, ObjectLiteral>;
   conflict?: string[];
 }
 
 export class UnitOfWork {
   private readonly rows = new Map<unknown, Map<string, ObjectLiteral | null>>();
-  private readonly facts = new Set<string>();
-  private readonly pending = new Map<EntityTarget<ObjectLiteral>, Pending>();
+  private readonly held = new Map<EntityTarget<ObjectLiteral>, Held>();
 
   constructor(
     private readonly tx: EntityManager,
-    private readonly deferred: ReadonlySet<unknown>,
+    private readonly keyed: ReadonlySet<unknown>,
   ) {}
 
   /** The known state of a row: undefined when not known (read it), null when known absent. */
@@ -52,64 +50,75 @@ export class UnitOfWork {
     table.set(keyOf(key), row === null ? null : { ...row });
   }
 
-  /** Forgets a row (written by other means than writeRow): the next read goes to the database. */
-  forget<E extends ObjectLiteral>(entity: EntityTarget<E>, key: Partial<E>): void {
-    this.rows.get(entity)?.delete(keyOf(key));
-  }
-
-  /** Whether writes of `entity` wait for flush(). */
-  defers(entity: EntityTarget<ObjectLiteral>): boolean {
-    return this.deferred.has(entity);
+  /** Whether `entity` is keyed: its writes are held until flush(). */
+  isKeyed(entity: EntityTarget<ObjectLiteral>): boolean {
+    return this.keyed.has(entity);
   }
 
   /** Holds the insert of a full row (every column, as a read would return it). */
-  insertLater<E extends ObjectLiteral>(entity: EntityTarget<E>, key: Partial<E>, row: E): void {
-    this.pendingOf(entity).inserts.set(keyOf(key), { ...row });
+  holdInsert<E extends ObjectLiteral>(entity: EntityTarget<E>, key: Partial<E>, row: E): void {
+    this.heldOf(entity).inserts.set(keyOf(key), { ...row });
   }
 
-  /** Holds the update of `changed` fields of an existing row (merged into a pending insert of it). */
-  updateLater<E extends ObjectLiteral>(entity: EntityTarget<E>, key: Partial<E>, changed: Partial<E>): void {
-    const pending = this.pendingOf(entity);
+  /** Holds the update of `changed` fields of an existing row (merged into a held insert of it). */
+  holdUpdate<E extends ObjectLiteral>(entity: EntityTarget<E>, key: Partial<E>, changed: Partial<E>): void {
+    const held = this.heldOf(entity);
     const k = keyOf(key);
-    const inserted = pending.inserts.get(k);
+    const inserted = held.inserts.get(k);
     if (inserted) {
       Object.assign(inserted, changed);
       return;
     }
-    const update = pending.updates.get(k);
+    const update = held.updates.get(k);
     if (update) Object.assign(update.changed, changed);
-    else pending.updates.set(k, { key: { ...key }, changed: { ...changed } });
+    else held.updates.set(k, { key: { ...key }, changed: { ...changed } });
   }
 
-  insertUnlessPresentLater<E extends ObjectLiteral>(entity: EntityTarget<E>, values: Partial<E>, conflict: string[]) {
-    const pending = this.pendingOf(entity);
-    pending.unlessPresent.push({ ...values });
-    pending.conflict = conflict;
+  /**
+   * Holds an insert-unless-present; false when the same row was already held in this
+   * transaction (nothing to add: its insert will go out once).
+   */
+  holdInsertUnlessPresent<E extends ObjectLiteral>(
+    entity: EntityTarget<E>,
+    values: Partial<E>,
+    conflict: string[],
+  ): boolean {
+    const held = this.heldOf(entity);
+    const k = JSON.stringify(values);
+    if (held.unlessPresent.has(k)) return false;
+    held.unlessPresent.set(k, { ...values });
+    held.conflict = conflict;
+    return true;
+  }
+
+  /** The rows this unit holds a write of, by table: what a strict flush checks against the database. */
+  heldRows(): { entity: EntityTarget<ObjectLiteral>; keys: ObjectLiteral[] }[] {
+    return [...this.held].map(([entity, held]) => ({
+      entity,
+      keys: [...held.inserts.keys(), ...held.updates.keys()].map(keyFrom),
+    }));
   }
 
   /** Sends every held write: tables in name order, new rows in key order, then the changed rows. */
   async flush(): Promise<void> {
-    const tables = [...this.pending].map(([entity, pending]) => ({
+    const tables = [...this.held].map(([entity, held]) => ({
       entity,
-      pending,
+      held,
       table: this.tx.connection.getMetadata(entity).tableName,
     }));
     tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
-    this.pending.clear();
-    for (const { entity, pending } of tables) {
+    this.held.clear();
+    for (const { entity, held } of tables) {
       // New rows in key order, so that two transactions inserting the same rows wait on
       // each other instead of deadlocking.
-      const inserts = [...pending.inserts].sort(([a], [b]) => byNumericId(a, b)).map(([, row]) => row);
-      const unlessPresent = pending.unlessPresent
-        .map((row) => [JSON.stringify(row), row] as const)
-        .sort(([a], [b]) => byNumericId(a, b))
-        .map(([, row]) => row);
+      const inserts = [...held.inserts].sort(([a], [b]) => byNumericId(a, b)).map(([, row]) => row);
+      const unlessPresent = [...held.unlessPresent].sort(([a], [b]) => byNumericId(a, b)).map(([, row]) => row);
       await insertRows(this.tx, entity, inserts);
       if (unlessPresent.length > 0) {
-        const key = pending.conflict!;
+        const key = held.conflict!;
         await insertRows(this.tx, entity, unlessPresent, { key, update: [key[0]] });
       }
-      await this.updateRows(entity, [...pending.updates.values()]);
+      await this.updateRows(entity, [...held.updates.values()]);
     }
   }
 
@@ -117,7 +126,7 @@ export class UnitOfWork {
    * The changed rows of a table in one statement per chunk: each row whole (as held here,
    * i.e. as the database has it plus the changes), inserted "on duplicate key / on
    * conflict (primary key)" overwriting just the columns that changed in some row. Every
-   * row exists and is locked by this transaction, and these tables have no other unique
+   * row exists and is locked by this transaction, and keyed tables have no other unique
    * key, so the insert always meets its own row and never creates one.
    */
   private async updateRows(
@@ -164,50 +173,24 @@ export class UnitOfWork {
     }
   }
 
-  /** Remembers that something is true for the rest of the transaction; false if it already was. */
-  learn(fact: string): boolean {
-    if (this.facts.has(fact)) return false;
-    this.facts.add(fact);
-    return true;
-  }
-
-  private pendingOf(entity: EntityTarget<ObjectLiteral>): Pending {
-    let pending = this.pending.get(entity);
-    if (!pending) this.pending.set(entity, (pending = { inserts: new Map(), updates: new Map(), unlessPresent: [] }));
-    return pending;
+  private heldOf(entity: EntityTarget<ObjectLiteral>): Held {
+    let held = this.held.get(entity);
+    if (!held) this.held.set(entity, (held = { inserts: new Map(), updates: new Map(), unlessPresent: new Map() }));
+    return held;
   }
 }
 
-const units = new WeakMap<EntityManager, UnitOfWork>();
-
-/** Runs `work` in a unit of work of the transaction `tx`, and sends its held writes after. */
-export async function withUnitOfWork<T>(
-  tx: EntityManager,
-  deferred: ReadonlySet<unknown>,
-  work: (unit: UnitOfWork) => Promise<T>,
-): Promise<T> {
-  const unit = new UnitOfWork(tx, deferred);
-  units.set(tx, unit);
-  try {
-    const result = await work(unit);
-    await unit.flush();
-    return result;
-  } finally {
-    units.delete(tx);
-  }
-}
-
-/** The unit of work of `tx`, when its transaction runs in one. */
-export function unitOfWork(tx: EntityManager): UnitOfWork | undefined {
-  return units.get(tx);
-}
-
-function keyOf(key: ObjectLiteral): string {
+/** A key as text: equal keys give equal text whatever the order of their fields. */
+export function keyOf(key: ObjectLiteral): string {
   return JSON.stringify(
     Object.keys(key)
       .sort()
       .map((k) => [k, String(key[k])]),
   );
+}
+
+function keyFrom(text: string): ObjectLiteral {
+  return Object.fromEntries(JSON.parse(text) as [string, string][]);
 }
 
 function byNumericId(a: string, b: string): number {

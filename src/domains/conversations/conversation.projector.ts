@@ -2,11 +2,9 @@
 // their messages and participants. A message before its conversation creates the
 // conversation; the conversation's updatedAt is the latest body.updated_at seen.
 import { z } from 'zod';
-import { EntityManager } from 'typeorm';
-import { findForUpdate, insertUnlessPresent, writeRow } from '../../projection/rows';
-import { unitOfWork } from '../../projection/unit-of-work';
 import { canvasId, instant, optionalNullable } from '../../canvas/fields';
 import { globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../projection/projector';
+import type { ProjectionStore } from '../../projection/store';
 import { later } from '../../canvas/time';
 import { Conversation } from './conversation.entity';
 import { ConversationMessage } from './conversation-message.entity';
@@ -24,19 +22,20 @@ const messageBody = z.looseObject({
   created_at: optionalNullable(instant),
 });
 
-async function addParticipant(tx: EntityManager, conversationId: string, userId: string | null | undefined) {
+export const CONVERSATIONS_DOMAIN = 'conversations';
+
+async function addParticipant(store: ProjectionStore, conversationId: string, userId: string | null | undefined) {
   if (!userId) return;
-  if (unitOfWork(tx)?.learn(`participant ${conversationId} ${userId}`) === false) return;
-  await insertUnlessPresent(tx, ConversationParticipant, { conversationId, userId }, ['conversation_id', 'user_id']);
+  await store.insertUnlessPresent(ConversationParticipant, { conversationId, userId }, ['conversation_id', 'user_id']);
 }
 
-async function touchConversation(
-  tx: EntityManager,
+async function recordConversation(
+  store: ProjectionStore,
   id: string,
   event: ProjectedEvent<unknown>,
   updatedAt: Date | null | undefined,
 ): Promise<void> {
-  const current = await findForUpdate(tx, Conversation, { id });
+  const current = await store.read(Conversation, { id });
   const changes: Partial<Conversation> = { updatedAt: later(current?.updatedAt, updatedAt) };
   if (event.name === 'conversation_created') {
     // The earliest conversation_created wins: it is when the conversation began.
@@ -49,17 +48,17 @@ async function touchConversation(
       });
     }
   }
-  await writeRow(tx, Conversation, current, { id }, changes);
+  await store.write(Conversation, current, { id }, changes);
 }
 
 export const conversationProjector: Projector<z.output<typeof conversationBody>> = {
   eventNames: ['conversation_created', 'conversation_forwarded'],
   body: conversationBody,
   rowsOf: (event) => [[Conversation, globalId(event, event.body.conversation_id)]],
-  async project(event, tx) {
+  async project(event, store) {
     const id = globalId(event, event.body.conversation_id);
-    await touchConversation(tx, id, event, event.body.updated_at);
-    if (event.name === 'conversation_created') await addParticipant(tx, id, globalId(event, event.metadata.user_id));
+    await recordConversation(store, id, event, event.body.updated_at);
+    if (event.name === 'conversation_created') await addParticipant(store, id, globalId(event, event.metadata.user_id));
   },
 };
 
@@ -70,17 +69,16 @@ export const conversationMessageProjector: Projector<z.output<typeof messageBody
     [Conversation, globalId(event, event.body.conversation_id)],
     [ConversationMessage, globalId(event, event.body.message_id)],
   ],
-  async project(event, tx) {
+  async project(event, store) {
     const b = event.body;
     const conversationId = globalId(event, b.conversation_id);
     const id = globalId(event, b.message_id);
     const authorId = globalId(event, b.author_id) ?? null;
-    await touchConversation(tx, conversationId, event, undefined);
-    const current = await findForUpdate(tx, ConversationMessage, { id });
+    await recordConversation(store, conversationId, event, undefined);
+    const current = await store.read(ConversationMessage, { id });
     const version = stateVersion(event, b.created_at ?? event.time);
     if (!current || isNewer(version, current.stateVersion)) {
-      await writeRow(
-        tx,
+      await store.write(
         ConversationMessage,
         current,
         { id },
@@ -92,6 +90,6 @@ export const conversationMessageProjector: Projector<z.output<typeof messageBody
         },
       );
     }
-    await addParticipant(tx, conversationId, authorId);
+    await addParticipant(store, conversationId, authorId);
   },
 };

@@ -4,12 +4,15 @@ import { ConversationResolver } from './conversation.resolver';
 import { ConversationMessage } from './conversation-message.entity';
 import { ConversationParticipant } from './conversation-participant.entity';
 import { Conversation } from './conversation.entity';
-import { conversationMessageProjector, conversationProjector } from './conversation.projector';
+import { CONVERSATIONS_DOMAIN, conversationMessageProjector, conversationProjector } from './conversation.projector';
 
 export const conversationsModule: DomainModule = {
-  name: 'conversations',
-  entities: [Conversation, ConversationMessage, ConversationParticipant],
-  keyedEntities: [Conversation, ConversationMessage, ConversationParticipant],
+  name: CONVERSATIONS_DOMAIN,
+  entities: [
+    { entity: Conversation, keyed: true },
+    { entity: ConversationMessage, keyed: true },
+    { entity: ConversationParticipant, keyed: true },
+  ],
   projectors: [conversationProjector, conversationMessageProjector],
   resolvers: [ConversationResolver, ConversationMessageResolver],
 };

@@ -1,12 +1,15 @@
 import type { DomainModule } from '../../projection/domain-module';
 import { CourseResolver } from './course.resolver';
 import { Course } from './course.entity';
-import { courseContextProjector } from './course.projector';
+import { COURSES_DOMAIN, courseContextProjector } from './course.projector';
+
+export { Course } from './course.entity';
+export { recordCourse, recordCourseLaunches } from './course.projector';
+export type { CourseFacts, CourseLaunches } from './course.projector';
 
 export const coursesModule: DomainModule = {
-  name: 'courses',
-  entities: [Course],
-  keyedEntities: [Course],
+  name: COURSES_DOMAIN,
+  entities: [{ entity: Course, keyed: true }],
   contextProjectors: [courseContextProjector],
   resolvers: [CourseResolver],
 };

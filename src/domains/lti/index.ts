@@ -4,15 +4,23 @@
 import type { DomainModule } from '../../projection/domain-module';
 import { LtiFact } from './lti-fact.entity';
 import {
+  LTI_DOMAIN,
   ltiLaunchProjector,
-  resourceLinkLaunchesContextProjector,
+  resourceLinkLaunchesProjector,
   rootAccountContextProjector,
 } from './lti-launch.projector';
 import { RootAccount } from './root-account.entity';
 
 export const ltiModule: DomainModule = {
-  name: 'lti',
-  entities: [RootAccount, LtiFact],
-  projectors: (settings) => [ltiLaunchProjector({ defaultShard: settings.ltiDefaultShard })],
-  contextProjectors: [rootAccountContextProjector, resourceLinkLaunchesContextProjector],
+  name: LTI_DOMAIN,
+  // Not keyed: both are looked up by other columns (guid, context, applied id).
+  entities: [
+    { entity: RootAccount, keyed: false },
+    { entity: LtiFact, keyed: false },
+  ],
+  projectors: (settings) => [
+    ltiLaunchProjector({ defaultShard: settings.ltiDefaultShard }),
+    resourceLinkLaunchesProjector,
+  ],
+  contextProjectors: [rootAccountContextProjector],
 };

@@ -5,15 +5,15 @@
 // kept in lti_facts, and each course / resource link / user is *recomputed* from the
 // facts rows applied to it whenever a launch, a newly seen root account, or a new
 // resource link changes where a row belongs. Every merge is "newest version wins" or
-// min/max, so the result does not depend on the order events arrived in.
+// min/max, so the result does not depend on the order events arrived in. This domain
+// writes only its own tables (lti_facts, root_accounts): what the facts say of a course,
+// link or user goes to the operations those domains export.
 import { createHash } from 'node:crypto';
-import { EntityManager, In } from 'typeorm';
-import { deleteRow, findForUpdate, writeRow } from '../../projection/rows';
-import { unitOfWork } from '../../projection/unit-of-work';
-import { Course } from '../courses/course.entity';
-import { ResourceLink } from '../resource-links/resource-link.entity';
-import { User } from '../users/user.entity';
-import { seeUser } from '../users/user.projector';
+import { In } from 'typeorm';
+import type { ProjectionStore } from '../../projection/store';
+import { recordCourseLaunches } from '../courses';
+import { recordLaunchOnlyLink, recordLinkLaunches, resourceLinkNamedBy } from '../resource-links';
+import { recordUserLaunches, UserLaunches } from '../users';
 import {
   globalIdOnShard,
   idProblem,
@@ -66,11 +66,11 @@ function stringifyFacts(facts: FactMap): string {
 
 /** Merges one launch into the facts row of (kind, ltiId, consumerGuid) and returns the row. */
 export async function recordFacts(
-  tx: EntityManager,
+  store: ProjectionStore,
   key: Pick<LtiFact, 'kind' | 'ltiId' | 'consumerGuid'>,
   launch: FactsFromLaunch,
 ): Promise<LtiFact> {
-  const current = await findForUpdate(tx, LtiFact, key);
+  const current = await store.read(LtiFact, key);
   const facts = parseFacts(current?.facts);
   const given = { ...launch.facts, ...(launch.contextId !== undefined ? { context_id: launch.contextId } : {}) };
   for (const [name, value] of Object.entries(given)) {
@@ -86,13 +86,13 @@ export async function recordFacts(
   if (launch.canvasRef !== undefined && isNewer(launch.version, current?.canvasRefVersion)) {
     Object.assign(changes, { canvasRef: launch.canvasRef, canvasRefVersion: launch.version });
   }
-  await writeRow(tx, LtiFact, current, key, changes);
+  await store.write(LtiFact, current, key, changes);
   return { appliedId: null, canvasRef: null, canvasRefVersion: null, ...current, ...key, ...changes } as LtiFact;
 }
 
 /** The global id of a Canvas id from a launch of `consumerGuid`, or null while its shard is unknown. */
 async function canvasIdOf(
-  tx: EntityManager,
+  store: ProjectionStore,
   ref: string | null,
   consumerGuid: string,
   settings: LtiProjectionSettings,
@@ -100,8 +100,8 @@ async function canvasIdOf(
   if (ref === null) return null;
   if (!isLocalId(ref)) return ref;
   // The lowest account id, should two root accounts ever report the same guid.
-  const account = await tx
-    .createQueryBuilder(RootAccount, 'a')
+  const account = await store
+    .query(RootAccount, 'a')
     .where('a.ltiGuid = :guid', { guid: consumerGuid })
     .orderBy('a.id', 'ASC')
     .getOne();
@@ -117,19 +117,14 @@ export function launchOnlyLinkId(consumerGuid: string, resourceLinkId: string): 
   );
 }
 
-/** The live-event resource link a launch's resource_link_id names (its uuid, or its id). */
-async function canvasLinkOf(tx: EntityManager, row: LtiFact): Promise<ResourceLink | null> {
-  const qb = tx
-    .createQueryBuilder(ResourceLink, 'l')
-    .where('l.id <> :own', { own: BigInt(launchOnlyLinkId(row.consumerGuid, row.ltiId)) });
-  if (idProblem(row.ltiId) === null)
-    qb.andWhere('(l.uuid = :lti OR l.id = :id)', { lti: row.ltiId, id: BigInt(row.ltiId) });
-  else qb.andWhere('l.uuid = :lti', { lti: row.ltiId });
-  return qb.orderBy('l.id', 'ASC').getOne();
-}
-
-async function contextRow(tx: EntityManager, consumerGuid: string, contextId: string | null): Promise<LtiFact | null> {
-  return contextId === null ? null : tx.findOneBy(LtiFact, { kind: 'context', ltiId: contextId, consumerGuid });
+async function contextRow(
+  store: ProjectionStore,
+  consumerGuid: string,
+  contextId: string | null,
+): Promise<LtiFact | null> {
+  return contextId === null
+    ? null
+    : store.findOne(LtiFact, { where: { kind: 'context', ltiId: contextId, consumerGuid } });
 }
 
 function isGroupContext(facts: FactMap): boolean {
@@ -137,17 +132,19 @@ function isGroupContext(facts: FactMap): boolean {
 }
 
 /** Where `row`'s facts belong now: a course, a resource link or a user id; null while unknown. */
-async function targetOf(tx: EntityManager, row: LtiFact, settings: LtiProjectionSettings): Promise<string | null> {
+async function targetOf(store: ProjectionStore, row: LtiFact, settings: LtiProjectionSettings): Promise<string | null> {
   switch (row.kind) {
     case 'context':
       // A group's launch names the group (context_title), not its course.
-      return isGroupContext(parseFacts(row.facts)) ? null : canvasIdOf(tx, row.canvasRef, row.consumerGuid, settings);
+      return isGroupContext(parseFacts(row.facts))
+        ? null
+        : canvasIdOf(store, row.canvasRef, row.consumerGuid, settings);
     case 'user':
-      return canvasIdOf(tx, row.canvasRef, row.consumerGuid, settings);
+      return canvasIdOf(store, row.canvasRef, row.consumerGuid, settings);
     case 'link': {
-      const link = await canvasLinkOf(tx, row);
+      const link = await resourceLinkNamedBy(store, row.ltiId, launchOnlyLinkId(row.consumerGuid, row.ltiId));
       if (link) return link.id;
-      const course = (await contextRow(tx, row.consumerGuid, row.contextId))?.appliedId ?? null;
+      const course = (await contextRow(store, row.consumerGuid, row.contextId))?.appliedId ?? null;
       return course === null ? null : launchOnlyLinkId(row.consumerGuid, row.ltiId);
     }
   }
@@ -157,44 +154,49 @@ async function targetOf(tx: EntityManager, row: LtiFact, settings: LtiProjection
  * Puts `row`'s facts where they belong now, and recomputes the place they left. A context
  * that moved (to its course) takes its resource links along.
  */
-export async function applyFacts(tx: EntityManager, row: LtiFact, settings: LtiProjectionSettings): Promise<void> {
+export async function applyFacts(store: ProjectionStore, row: LtiFact, settings: LtiProjectionSettings): Promise<void> {
   const key = { kind: row.kind, ltiId: row.ltiId, consumerGuid: row.consumerGuid };
-  const target = await targetOf(tx, row, settings);
+  const target = await targetOf(store, row, settings);
   const previous = row.appliedId;
   if (previous !== target) {
-    await tx.update(LtiFact, key, { appliedId: target });
-    unitOfWork(tx)?.forget(LtiFact, key);
+    await store.write(LtiFact, row, key, { appliedId: target });
     row.appliedId = target;
   }
-  if (previous !== null && previous !== target) await recompute(tx, row, previous);
-  if (target !== null) await recompute(tx, row, target);
+  if (previous !== null && previous !== target) await recompute(store, row, previous);
+  if (target !== null) await recompute(store, row, target);
   if (row.kind === 'context' && previous !== target) {
-    const links = await tx.findBy(LtiFact, { kind: 'link', consumerGuid: row.consumerGuid, contextId: row.ltiId });
-    for (const link of links) await applyFacts(tx, link, settings);
+    const links = await store.find(LtiFact, {
+      where: { kind: 'link', consumerGuid: row.consumerGuid, contextId: row.ltiId },
+    });
+    for (const link of links) await applyFacts(store, link, settings);
   }
 }
 
 /** Re-applies every facts row of a consumer (its root account just became known). */
 export async function applyConsumer(
-  tx: EntityManager,
+  store: ProjectionStore,
   consumerGuid: string,
   settings: LtiProjectionSettings,
 ): Promise<void> {
   // Contexts first: links follow their course.
   for (const kind of ['context', 'user', 'link'] as const) {
-    for (const row of await tx.find(LtiFact, { where: { kind, consumerGuid }, order: { ltiId: 'ASC' } })) {
-      await applyFacts(tx, row, settings);
+    for (const row of await store.find(LtiFact, { where: { kind, consumerGuid }, order: { ltiId: 'ASC' } })) {
+      await applyFacts(store, row, settings);
     }
   }
 }
 
 /** Re-applies the facts of launches that named a resource link by one of `ltiIds`. */
-export async function applyLinks(tx: EntityManager, ltiIds: string[], settings: LtiProjectionSettings): Promise<void> {
-  const rows = await tx.find(LtiFact, {
+export async function applyLinks(
+  store: ProjectionStore,
+  ltiIds: string[],
+  settings: LtiProjectionSettings,
+): Promise<void> {
+  const rows = await store.find(LtiFact, {
     where: { kind: 'link', ltiId: In(ltiIds) },
     order: { ltiId: 'ASC', consumerGuid: 'ASC' },
   });
-  for (const row of rows) await applyFacts(tx, row, settings);
+  for (const row of rows) await applyFacts(store, row, settings);
 }
 
 /** The newest value of each fact over several rows (several contexts may name one course). */
@@ -210,39 +212,26 @@ function merge(rows: LtiFact[]): FactMap {
 
 const valueOf = (facts: FactMap, name: string): string | null => facts[name]?.value ?? null;
 
-/** Rewrites the launch facts of the course, link or user `id` from the rows applied to it. */
-async function recompute(tx: EntityManager, row: LtiFact, id: string): Promise<void> {
-  const rows = await tx.find(LtiFact, { where: { kind: row.kind, appliedId: id } });
+/** Has the course, link or user `id` record the launch facts of the rows applied to it. */
+async function recompute(store: ProjectionStore, row: LtiFact, id: string): Promise<void> {
+  const rows = await store.find(LtiFact, { where: { kind: row.kind, appliedId: id } });
   const facts = merge(rows);
   const first = rows.reduce<Date | null>((at, r) => earlier(at, r.firstLaunchedAt), null);
   const last = rows.reduce<Date | null>((at, r) => later(at, r.lastLaunchedAt), null);
   switch (row.kind) {
     case 'context':
-      return recomputeCourse(tx, id, facts, first, last);
+      return recordCourseLaunches(store, id, {
+        title: valueOf(facts, 'title'),
+        courseCode: valueOf(facts, 'label'),
+        ltiContextId: valueOf(facts, 'context_id'),
+        firstLaunchedAt: first,
+        lastLaunchedAt: last,
+      });
     case 'user':
-      return recomputeUser(tx, id, facts, last);
+      return recordUserLaunches(store, id, userLaunches(facts), last);
     case 'link':
-      return recomputeLink(tx, row, id, facts);
+      return recordLink(store, row, id, facts);
   }
-}
-
-async function recomputeCourse(tx: EntityManager, id: string, facts: FactMap, first: Date | null, last: Date | null) {
-  const current = await findForUpdate(tx, Course, { id });
-  if (!current && !first) return;
-  // A launch is activity in the course: it widens the window (and never narrows it).
-  await writeRow(
-    tx,
-    Course,
-    current,
-    { id },
-    {
-      title: valueOf(facts, 'title'),
-      courseCode: valueOf(facts, 'label'),
-      ltiContextId: valueOf(facts, 'context_id'),
-      firstSeenAt: earlier(current?.firstSeenAt, first)!,
-      lastActivityAt: later(current?.lastActivityAt, last)!,
-    },
-  );
 }
 
 const USER_FACTS = [
@@ -254,37 +243,14 @@ const USER_FACTS = [
   ['roles', 'roles'],
 ] as const;
 
-async function recomputeUser(tx: EntityManager, id: string, facts: FactMap, last: Date | null) {
-  const values = Object.fromEntries(USER_FACTS.map(([field, name]) => [field, valueOf(facts, name)])) as Partial<User>;
-  if (last) return seeUser(tx, id, last, () => values);
-  const current = await findForUpdate(tx, User, { id });
-  if (current) await writeRow(tx, User, current, { id }, values);
+function userLaunches(facts: FactMap): UserLaunches {
+  return Object.fromEntries(USER_FACTS.map(([field, name]) => [field, valueOf(facts, name)])) as UserLaunches;
 }
 
-async function recomputeLink(tx: EntityManager, row: LtiFact, id: string, facts: FactMap) {
-  const launchOnly = id === launchOnlyLinkId(row.consumerGuid, row.ltiId);
-  const current = await findForUpdate(tx, ResourceLink, { id });
-  const values = { title: valueOf(facts, 'title'), description: valueOf(facts, 'description') };
-  if (!launchOnly) {
-    if (current) await writeRow(tx, ResourceLink, current, { id }, values);
-    return;
-  }
+async function recordLink(store: ProjectionStore, row: LtiFact, id: string, facts: FactMap) {
+  const launches = { title: valueOf(facts, 'title'), description: valueOf(facts, 'description') };
+  if (id !== launchOnlyLinkId(row.consumerGuid, row.ltiId)) return recordLinkLaunches(store, id, launches);
   // A launch-only link exists exactly while its facts row is applied to it.
-  const courseId = row.appliedId === id ? (await contextRow(tx, row.consumerGuid, row.contextId))?.appliedId : null;
-  if (!courseId) {
-    if (current) await deleteRow(tx, ResourceLink, { id });
-    return;
-  }
-  await writeRow(
-    tx,
-    ResourceLink,
-    current,
-    { id },
-    {
-      ...values,
-      uuid: row.ltiId.slice(0, 255),
-      contextId: courseId,
-      contextType: 'Course',
-    },
-  );
+  const courseId = row.appliedId === id ? (await contextRow(store, row.consumerGuid, row.contextId))?.appliedId : null;
+  await recordLaunchOnlyLink(store, id, launches, courseId ? { uuid: row.ltiId, courseId } : null);
 }

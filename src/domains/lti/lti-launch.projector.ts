@@ -1,13 +1,15 @@
 // lti_launch → what the launch says about its course, resource link and user (see
-// lti-facts.ts for how those are joined to Canvas ids). Two context projectors complete
-// the join from the live-event side: a root account seen with its LTI guid, and a
-// resource link created or updated, re-apply the launch facts waiting for them.
+// lti-facts.ts for how those are joined to Canvas ids). The live-event side completes
+// the join: a root account seen with its LTI guid (on any event: a context projector),
+// and a resource link created or updated (a projector of those events), re-apply the
+// launch facts waiting for them.
 import { z } from 'zod';
+import { canvasId, optionalNullable } from '../../canvas/fields';
 import { ContextProjector, globalId, Projector, stateVersion } from '../../projection/projector';
-import { unitOfWork } from '../../projection/unit-of-work';
 import { RootAccount } from './root-account.entity';
 import { applyConsumer, applyFacts, applyLinks, canvasRefOf, LtiProjectionSettings, recordFacts } from './lti-facts';
 
+export const LTI_DOMAIN = 'lti';
 export const LTI_LAUNCH_EVENT = 'lti_launch';
 
 /** A launch parameter: a single string (a repeated one arrives as an array and is refused); empty = not sent. */
@@ -56,14 +58,14 @@ export function ltiLaunchProjector(settings: LtiProjectionSettings): Projector<L
   return {
     eventNames: [LTI_LAUNCH_EVENT],
     body: launchBody,
-    async project(event, tx) {
+    async project(event, store) {
       const b = event.body;
       const consumerGuid = consumerScope(b);
       const at = { version: stateVersion(event), time: event.time };
       // Context before link: a launch-only link is shown in its context's course.
       if (b.context_id) {
         const context = await recordFacts(
-          tx,
+          store,
           { kind: 'context', ltiId: b.context_id, consumerGuid },
           {
             ...at,
@@ -72,10 +74,10 @@ export function ltiLaunchProjector(settings: LtiProjectionSettings): Projector<L
             facts: { title: b.context_title, label: b.context_label, context_type: b.context_type },
           },
         );
-        await applyFacts(tx, context, settings);
+        await applyFacts(store, context, settings);
       }
       const link = await recordFacts(
-        tx,
+        store,
         { kind: 'link', ltiId: b.resource_link_id!, consumerGuid },
         {
           ...at,
@@ -83,10 +85,10 @@ export function ltiLaunchProjector(settings: LtiProjectionSettings): Projector<L
           facts: { title: b.resource_link_title, description: b.resource_link_description },
         },
       );
-      await applyFacts(tx, link, settings);
+      await applyFacts(store, link, settings);
       if (b.user_id) {
         const user = await recordFacts(
-          tx,
+          store,
           { kind: 'user', ltiId: b.user_id, consumerGuid },
           {
             ...at,
@@ -101,7 +103,7 @@ export function ltiLaunchProjector(settings: LtiProjectionSettings): Projector<L
             },
           },
         );
-        await applyFacts(tx, user, settings);
+        await applyFacts(store, user, settings);
       }
     },
   };
@@ -109,31 +111,34 @@ export function ltiLaunchProjector(settings: LtiProjectionSettings): Projector<L
 
 /** Learns root_account_id ↔ root_account_lti_guid from every live event, and joins launches waiting for it. */
 export const rootAccountContextProjector: ContextProjector = {
-  async project(event, tx) {
+  async project(event, store) {
     const { root_account_id: id, root_account_lti_guid: ltiGuid } = event.metadata;
     if (!id || !ltiGuid || ltiGuid.length > 255) return;
-    // A plain read first: nearly every event names an account already known, and
-    // locking its row would serialise all ingest of the institution.
-    // Known once in a transaction, known for the rest of it (the row is never deleted).
-    if (unitOfWork(tx)?.learn(`root account ${id} ${ltiGuid}`) === false) return;
-    if (await tx.existsBy(RootAccount, { id, ltiGuid })) return;
-    await tx.insert(RootAccount, { id, ltiGuid });
+    // A plain read: nearly every event names an account already known, and locking its
+    // row would serialise all ingest of the institution. Known once in a transaction,
+    // known for the rest of it (the row is never deleted).
+    if (await store.exists(RootAccount, { id, ltiGuid })) return;
+    await store.write(RootAccount, null, { id, ltiGuid }, {});
     // The account is known now, so no default shard is needed to place its launches.
-    await applyConsumer(tx, ltiGuid, {});
+    await applyConsumer(store, ltiGuid, {});
   },
 };
 
-const linkBody = z.looseObject({ resource_link_id: z.string(), resource_link_uuid: z.string().nullish() });
+// The resource link's own schema (resource-link.projector.ts) validates the body: an
+// event that breaks it is invalid, and this projector never sees it.
+const linkBody = z.looseObject({
+  resource_link_id: canvasId,
+  resource_link_uuid: optionalNullable(z.string()),
+});
 
 /** A resource link seen in a live event takes over the launch facts that named it (by uuid or id). */
-export const resourceLinkLaunchesContextProjector: ContextProjector = {
-  async project(event, tx) {
-    if (event.name !== 'lti_resource_link_created' && event.name !== 'lti_resource_link_updated') return;
-    const body = linkBody.safeParse(event.body);
-    if (!body.success) return;
-    const ids = [globalId(event, body.data.resource_link_id), body.data.resource_link_uuid].filter(
+export const resourceLinkLaunchesProjector: Projector<z.output<typeof linkBody>> = {
+  eventNames: ['lti_resource_link_created', 'lti_resource_link_updated'],
+  body: linkBody,
+  async project(event, store) {
+    const ids = [globalId(event, event.body.resource_link_id), event.body.resource_link_uuid].filter(
       (v): v is string => !!v,
     );
-    await applyLinks(tx, ids, {});
+    await applyLinks(store, ids, {});
   },
 };

@@ -1,13 +1,17 @@
 // lti_resource_link_created / _updated → the resource link, latest state by event time,
-// and the course it is placed in when its context is a Course.
+// and the course it is placed in when its context is a Course. What LTI launches say of
+// a link comes from the LTI domain through the operations exported here (index.ts): the
+// resource_links table is written by this domain only.
 import { z } from 'zod';
-import { findForUpdate, writeRow } from '../../projection/rows';
 import { canvasId, optionalNullable, text } from '../../canvas/fields';
+import { idProblem } from '../../canvas/canvas-id';
 import { globalId, isNewer, Projector, stateVersion } from '../../projection/projector';
+import type { ProjectionStore } from '../../projection/store';
 import { earlier, later } from '../../canvas/time';
-import { touchCourse } from '../courses/course.projector';
-import { Course } from '../courses/course.entity';
+import { Course, recordCourse } from '../courses';
 import { ResourceLink } from './resource-link.entity';
+
+export const RESOURCE_LINKS_DOMAIN = 'resource-links';
 
 const body = z.looseObject({
   resource_link_id: canvasId,
@@ -27,11 +31,11 @@ export const resourceLinkProjector: Projector<z.output<typeof body>> = {
     [ResourceLink, globalId(event, event.body.resource_link_id)],
     ...(event.body.context_type === 'Course' ? [[Course, globalId(event, event.body.context_id)] as const] : []),
   ],
-  async project(event, tx) {
+  async project(event, store) {
     const b = event.body;
     const id = globalId(event, b.resource_link_id);
     const contextId = globalId(event, b.context_id);
-    const current = await findForUpdate(tx, ResourceLink, { id });
+    const current = await store.read(ResourceLink, { id });
     const version = stateVersion(event);
     const changes: Partial<ResourceLink> = {
       updatedAt: later(current?.updatedAt, event.time),
@@ -41,7 +45,7 @@ export const resourceLinkProjector: Projector<z.output<typeof body>> = {
           : (current?.createdAt ?? null),
     };
     if (isNewer(version, current?.stateVersion)) {
-      // The newest event's body is the state: a field it leaves out is null. (writeRow
+      // The newest event's body is the state: a field it leaves out is null. (write
       // skips undefined, which kept an older value only when the older event came first.)
       Object.assign(changes, {
         stateVersion: version,
@@ -54,7 +58,56 @@ export const resourceLinkProjector: Projector<z.output<typeof body>> = {
         workflowState: b.workflow_state ?? null,
       });
     }
-    await writeRow(tx, ResourceLink, current, { id }, changes);
-    if (b.context_type === 'Course') await touchCourse(tx, contextId, event);
+    await store.write(ResourceLink, current, { id }, changes);
+    if (b.context_type === 'Course') await recordCourse(store, contextId, event);
   },
 };
+
+/**
+ * The live-event resource link an LTI resource_link_id names (by its uuid, or by its id
+ * when it is one), lowest id first; `launchOnlyId` (the link launches alone made) is not one.
+ */
+export async function resourceLinkNamedBy(
+  store: ProjectionStore,
+  ltiId: string,
+  launchOnlyId: string,
+): Promise<ResourceLink | null> {
+  const qb = store.query(ResourceLink, 'l').where('l.id <> :own', { own: BigInt(launchOnlyId) });
+  if (idProblem(ltiId) === null) qb.andWhere('(l.uuid = :lti OR l.id = :id)', { lti: ltiId, id: BigInt(ltiId) });
+  else qb.andWhere('l.uuid = :lti', { lti: ltiId });
+  return qb.orderBy('l.id', 'ASC').getOne();
+}
+
+/** What the launches applied to a link say of it (merged by the LTI domain). */
+export type LinkLaunches = Pick<ResourceLink, 'title' | 'description'>;
+
+/** Records what launches say of a link a live event created (nothing while no live event has). */
+export async function recordLinkLaunches(store: ProjectionStore, id: string, launches: LinkLaunches): Promise<void> {
+  const own = store.actingFor(RESOURCE_LINKS_DOMAIN);
+  const current = await own.read(ResourceLink, { id });
+  if (current) await own.write(ResourceLink, current, { id }, launches);
+}
+
+/**
+ * Records a link only launches know: it exists, in course `placement.courseId` with the
+ * launches' resource_link_id as its uuid, exactly while launches place it (null: deleted).
+ */
+export async function recordLaunchOnlyLink(
+  store: ProjectionStore,
+  id: string,
+  launches: LinkLaunches,
+  placement: { uuid: string; courseId: string } | null,
+): Promise<void> {
+  const own = store.actingFor(RESOURCE_LINKS_DOMAIN);
+  const current = await own.read(ResourceLink, { id });
+  if (!placement) {
+    if (current) await own.delete(ResourceLink, { id });
+    return;
+  }
+  await own.write(
+    ResourceLink,
+    current,
+    { id },
+    { ...launches, uuid: placement.uuid.slice(0, 255), contextId: placement.courseId, contextType: 'Course' },
+  );
+}

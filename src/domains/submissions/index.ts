@@ -6,12 +6,17 @@ import { SubmissionComment } from './submission-comment.entity';
 import { submissionCommentProjector } from './submission-comment.projector';
 import { SubmissionVersion } from './submission-version.entity';
 import { Submission } from './submission.entity';
-import { submissionProjector } from './submission.projector';
+import { SUBMISSIONS_DOMAIN, submissionProjector } from './submission.projector';
+
+export { recordSubmission } from './submission.projector';
 
 export const submissionsModule: DomainModule = {
-  name: 'submissions',
-  entities: [Submission, SubmissionVersion, SubmissionComment],
-  keyedEntities: [Submission, SubmissionVersion, SubmissionComment],
+  name: SUBMISSIONS_DOMAIN,
+  entities: [
+    { entity: Submission, keyed: true },
+    { entity: SubmissionVersion, keyed: true },
+    { entity: SubmissionComment, keyed: true },
+  ],
   projectors: [submissionProjector, submissionCommentProjector],
   resolvers: [SubmissionResolver, SubmissionCommentResolver, CourseSubmissionsResolver],
 };

@@ -2,12 +2,11 @@
 // user_id, attachment_ids) and are widened to global ids; a comment that arrives before
 // its submission creates the submission with what is known (its id and course).
 import { z } from 'zod';
-import { findForUpdate, writeRow } from '../../projection/rows';
 import { canvasId, instant, optionalNullable, text } from '../../canvas/fields';
 import { globalId, isNewer, Projector, stateVersion } from '../../projection/projector';
 import { Submission } from './submission.entity';
 import { SubmissionComment } from './submission-comment.entity';
-import { courseOf, ensureSubmission } from './submission.projector';
+import { courseOf, recordSubmission } from './submission.projector';
 
 const body = z.looseObject({
   submission_comment_id: canvasId,
@@ -25,16 +24,15 @@ export const submissionCommentProjector: Projector<z.output<typeof body>> = {
     [Submission, globalId(event, event.body.submission_id)],
     [SubmissionComment, globalId(event, event.body.submission_comment_id)],
   ],
-  async project(event, tx) {
+  async project(event, store) {
     const b = event.body;
     const id = globalId(event, b.submission_comment_id);
     const submissionId = globalId(event, b.submission_id);
-    await ensureSubmission(tx, submissionId, courseOf(event));
-    const current = await findForUpdate(tx, SubmissionComment, { id });
+    await recordSubmission(store, submissionId, courseOf(event));
+    const current = await store.read(SubmissionComment, { id });
     const version = stateVersion(event, b.created_at ?? event.time);
     if (current && !isNewer(version, current.stateVersion)) return;
-    await writeRow(
-      tx,
+    await store.write(
       SubmissionComment,
       current,
       { id },

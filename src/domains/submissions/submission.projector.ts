@@ -2,10 +2,9 @@
 // else event_time) and one history row per event, so a late older event still shows
 // in history without overwriting newer state.
 import { z } from 'zod';
-import { EntityManager } from 'typeorm';
-import { findForUpdate, insertUnlessPresent, writeRow } from '../../projection/rows';
 import { canvasId, decimal, instant, integer, optionalNullable, text } from '../../canvas/fields';
 import { globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../projection/projector';
+import type { ProjectionStore } from '../../projection/store';
 import { Submission } from './submission.entity';
 import { SubmissionVersion } from './submission-version.entity';
 
@@ -38,34 +37,42 @@ export function courseOf(event: Pick<ProjectedEvent<unknown>, 'metadata'>): stri
   return context_type === 'Course' && context_id ? globalId(event, context_id) : undefined;
 }
 
+export const SUBMISSIONS_DOMAIN = 'submissions';
+
 /**
- * Makes sure a submission row exists (a comment may arrive before its submission) and
- * records the course when the event knows it and the row does not.
+ * Records what an event that names a submission knows of it (a comment may arrive before
+ * its submission): the row exists, with the course when the event knows it and the row
+ * does not.
  */
-export async function ensureSubmission(tx: EntityManager, id: string, courseId: string | undefined): Promise<void> {
-  const current = await findForUpdate(tx, Submission, { id });
+export async function recordSubmission(
+  store: ProjectionStore,
+  id: string,
+  courseId: string | undefined,
+): Promise<void> {
+  const own = store.actingFor(SUBMISSIONS_DOMAIN);
+  const current = await own.read(Submission, { id });
   if (current && (current.courseId || !courseId)) return;
-  await writeRow(tx, Submission, current, { id }, { courseId: courseId ?? null });
+  await own.write(Submission, current, { id }, { courseId: courseId ?? null });
 }
 
 export const submissionProjector: Projector<SubmissionBody> = {
   eventNames: ['submission_created', 'submission_updated'],
   body,
   rowsOf: (event) => [[Submission, globalId(event, event.body.submission_id)]],
-  async project(event, tx) {
+  async project(event, store) {
     const b = event.body;
     const id = globalId(event, b.submission_id);
     const clock = b.updated_at ?? event.time;
     const version = stateVersion(event, clock);
     const courseId = courseOf(event);
-    const current = await findForUpdate(tx, Submission, { id });
+    const current = await store.read(Submission, { id });
 
     const changes: Partial<Submission> = {};
     // Absent metadata never erases the course; a newer event's state replaces the rest.
     if (courseId && (!current?.courseId || isNewer(version, current.stateVersion))) changes.courseId = courseId;
     if (isNewer(version, current?.stateVersion)) {
       // The newest event's body is the state, field for field: a field it leaves out is
-      // null, not the older value. writeRow skips undefined, so an absent field used to
+      // null, not the older value. write skips undefined, so an absent field used to
       // keep the older event's value when that one arrived first, and stay null when it
       // arrived second: the result depended on arrival order.
       Object.assign(changes, {
@@ -89,11 +96,10 @@ export const submissionProjector: Projector<SubmissionBody> = {
         updatedAt: b.updated_at ?? null,
       } satisfies Partial<Submission>);
     }
-    await writeRow(tx, Submission, current, { id }, changes);
+    await store.write(Submission, current, { id }, changes);
 
     // One history row per (submission, event): a replayed event finds its row there.
-    await insertUnlessPresent(
-      tx,
+    await store.insertUnlessPresent(
       SubmissionVersion,
       {
         submissionId: id,

@@ -4,13 +4,15 @@ import { ConversationParticipantsResolver } from './conversation-participants.re
 import { SubmissionCommentAuthorResolver } from './submission-comment-author.resolver';
 import { SubmissionUserResolver } from './submission-user.resolver';
 import { User } from './user.entity';
-import { userContextProjector } from './user.projector';
+import { USERS_DOMAIN, userContextProjector } from './user.projector';
 import { UserResolver } from './user.resolver';
 
+export { recordUser, recordUserLaunches } from './user.projector';
+export type { UserLaunches } from './user.projector';
+
 export const usersModule: DomainModule = {
-  name: 'users',
-  entities: [User],
-  keyedEntities: [User],
+  name: USERS_DOMAIN,
+  entities: [{ entity: User, keyed: true }],
   contextProjectors: [userContextProjector],
   resolvers: [
     UserResolver,

@@ -1,21 +1,43 @@
 // Every live event names the user who caused it (metadata.user_id, a global id) with
 // their login and SIS id: that user is created or refreshed here. Launch facts (name,
-// email, roles) are written by the LTI projection through seeUser.
-import { EntityManager } from 'typeorm';
-import { findForUpdate, writeRow } from '../../projection/rows';
+// email, roles) come from the LTI domain through recordUserLaunches: the users table is
+// written by this domain only.
 import { ContextProjector, globalId, isNewer, stateVersion } from '../../projection/projector';
+import type { ProjectionStore } from '../../projection/store';
 import { later } from '../../canvas/time';
 import { User } from './user.entity';
 
-/** Creates the user if unknown, moves lastSeenAt forward, and applies `changes`. */
-export async function seeUser(
-  tx: EntityManager,
+export const USERS_DOMAIN = 'users';
+
+/** Records that a user was seen: creates the user if unknown, moves lastSeenAt forward, and applies `changes`. */
+export async function recordUser(
+  store: ProjectionStore,
   id: string,
   seenAt: Date,
   changes: (current: User | null) => Partial<User>,
 ): Promise<void> {
-  const current = await findForUpdate(tx, User, { id });
-  await writeRow(tx, User, current, { id }, { lastSeenAt: later(current?.lastSeenAt, seenAt)!, ...changes(current) });
+  const own = store.actingFor(USERS_DOMAIN);
+  const current = await own.read(User, { id });
+  await own.write(User, current, { id }, { lastSeenAt: later(current?.lastSeenAt, seenAt)!, ...changes(current) });
+}
+
+/** What the LTI launches applied to a user say of them (merged by the LTI domain). */
+export type UserLaunches = Pick<User, 'ltiUserId' | 'name' | 'givenName' | 'familyName' | 'email' | 'roles'>;
+
+/**
+ * Records what launches say of a user; `lastLaunchedAt` null (no launch applied any
+ * more) rewrites the facts of a known user and creates no one.
+ */
+export async function recordUserLaunches(
+  store: ProjectionStore,
+  id: string,
+  launches: UserLaunches,
+  lastLaunchedAt: Date | null,
+): Promise<void> {
+  if (lastLaunchedAt) return recordUser(store, id, lastLaunchedAt, () => launches);
+  const own = store.actingFor(USERS_DOMAIN);
+  const current = await own.read(User, { id });
+  if (current) await own.write(User, current, { id }, launches);
 }
 
 const METADATA_FACTS = [
@@ -28,11 +50,11 @@ export const userContextProjector: ContextProjector = {
     const userId = globalId(event, event.metadata.user_id);
     return userId ? [[User, userId]] : [];
   },
-  async project(event, tx) {
+  async project(event, store) {
     const userId = globalId(event, event.metadata.user_id);
     if (!userId) return;
     const version = stateVersion(event);
-    await seeUser(tx, userId, event.time, (current) => {
+    await recordUser(store, userId, event.time, (current) => {
       const changes: Partial<User> = {};
       // Each fact is the value of the newest event that carried it: absent metadata
       // erases nothing, an explicit null in a newer event does.
