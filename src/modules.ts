@@ -5,6 +5,7 @@
 // Adding an event family = one folder under src/domains + one line in domainModules
 // (see ARCHITECTURE.md for the checklist).
 import { migrations } from '../migrations';
+import { assignmentsModule } from './domains/assignments';
 import { conversationsModule } from './domains/conversations';
 import { coursesModule } from './domains/courses';
 import { eventLogModule } from './domains/event-log';
@@ -23,6 +24,7 @@ export const domainModules: readonly DomainModule[] = [
   coursesModule,
   resourceLinksModule,
   submissionsModule,
+  assignmentsModule,
   conversationsModule,
   eventLogModule,
   usersModule,

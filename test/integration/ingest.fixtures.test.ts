@@ -2,6 +2,7 @@
 // field. Expected values are derived from the fixture itself: ids widened with the shard
 // of metadata.root_account_id by plain BigInt arithmetic, times read as instants.
 import type { Express } from 'express';
+import { Assignment } from '../../src/domains/assignments/assignment.entity';
 import { Course } from '../../src/domains/courses/course.entity';
 import { Conversation } from '../../src/domains/conversations/conversation.entity';
 import { ConversationMessage } from '../../src/domains/conversations/conversation-message.entity';
@@ -168,6 +169,54 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
     });
     expect(await db().dataSource.getRepository(SubmissionVersion).countBy({ submissionId: submission.id })).toBe(0);
   });
+
+  it.each(['assignment_created', 'assignment_updated'] as const)(
+    'projects %s: every field, the course from the body context',
+    async (name) => {
+      const e = f(name);
+      const b = e.body;
+      expect(b.context_type).toBe('Course');
+      const assignment = await rowOrFail(db(), Assignment, { id: String(b.assignment_id) });
+      expect(assignment).toEqual({
+        id: b.assignment_id,
+        courseId: b.context_id,
+        title: b.title,
+        description: b.description,
+        dueAt: at(b.due_at),
+        unlockAt: at(b.unlock_at),
+        lockAt: at(b.lock_at),
+        pointsPossible: b.points_possible,
+        submissionTypes: b.submission_types,
+        workflowState: b.workflow_state,
+        firstSeenAt: at(e.metadata.event_time),
+        stateVersion: expect.stringContaining(at(b.updated_at).toISOString()),
+        fieldVersions: expect.any(String),
+      });
+    },
+  );
+
+  it.each(['submission_created', 'submission_updated'] as const)(
+    'creates the assignment %s names, with its id and the course of its context only',
+    async (name) => {
+      const e = f(name);
+      const assignment = await rowOrFail(db(), Assignment, { id: String(e.body.assignment_id) });
+      expect(assignment).toEqual({
+        id: e.body.assignment_id,
+        courseId: e.metadata.context_type === 'Course' ? e.metadata.context_id : null,
+        title: null,
+        description: null,
+        dueAt: null,
+        unlockAt: null,
+        lockAt: null,
+        pointsPossible: null,
+        submissionTypes: null,
+        workflowState: null,
+        firstSeenAt: at(e.metadata.event_time),
+        stateVersion: null,
+        fieldVersions: null,
+      });
+    },
+  );
 
   it('projects the resource link from lti_resource_link_created and _updated', async () => {
     const created = f('lti_resource_link_created');

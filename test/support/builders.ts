@@ -7,6 +7,8 @@ import { join } from 'node:path';
 export const FIXTURES_DIR = join(__dirname, '../fixtures/canvas-live-events');
 
 export const FIXTURE_NAMES = [
+  'assignment_created',
+  'assignment_updated',
   'conversation_created',
   'conversation_forwarded',
   'conversation_message_created',

@@ -4,15 +4,22 @@
 // some UTC offset, body ids sometimes local and sometimes global (or a JSON number), and
 // now and then an unknown or invalid event. Plus delivery plans: a permutation of the
 // corpus with duplicates (some re-serialised differently), cut into batches.
-// Built on the fixture builders in ./builders: this file only decides what varies.
+// Built on the fixture builders in ./builders (and ./lti for launches): this file only
+// decides what varies. Every projected event name has an entry in `generators`.
 import fc from 'fast-check';
 import { CanvasEvent, fixture, globalIdOf, isoWithOffset, rootAccountOf, withBody, withMetadata } from './builders';
+import { CONSUMER_KEY, launchParams } from './lti';
 
 const T0 = Date.parse('2024-03-01T12:00:00.000Z');
 const OFFSETS = [0, -360, -420, 60, 120, 330, 600, -600];
 
 /** One world: two shards, a few courses and users, and entity ids that events share. */
 const SHARDS = [2107n, 2108n] as const;
+/** The LTI guid of each shard's root account (one account per guid, as in Canvas). */
+const GUIDS = new Map<bigint, string>([
+  [SHARDS[0], 'VicYj3cu5BIFpoZhDVU4DZumnlBrWi1grgJEzADs.oxana.instructure.com'],
+  [SHARDS[1], 'shard2108.oxana.instructure.com'],
+]);
 const COURSES = ['565', '566'];
 const ACCOUNTS = ['79', '80'];
 const USERS = ['47', '48', '12345'];
@@ -21,6 +28,7 @@ const COMMENTS = ['5001', '5002', '5003', '5004', '5005', '5006'];
 const CONVERSATIONS = ['301', '302', '303'];
 const MESSAGES = ['401', '402', '403', '404', '405', '406'];
 const LINKS = ['601', '602', '603'];
+const ASSIGNMENTS = ['371', '372', '373'];
 
 // Parents are fixed per child, courses per submission and link, shards per conversation:
 // Canvas never moves a comment to another submission, and a local id is only meaningful
@@ -30,6 +38,7 @@ const submissionOfComment = (c: string) => SUBMISSIONS[COMMENTS.indexOf(c) % SUB
 const conversationOfMessage = (m: string) => CONVERSATIONS[MESSAGES.indexOf(m) % CONVERSATIONS.length];
 const courseOfLink = (l: string) => COURSES[LINKS.indexOf(l) % COURSES.length];
 const shardOfConversation = (c: string) => SHARDS[CONVERSATIONS.indexOf(c) % SHARDS.length];
+const courseOfAssignment = (a: string) => COURSES[ASSIGNMENTS.indexOf(a) % COURSES.length];
 
 /** A moment on a coarse grid (whole seconds, sometimes +250 ms), spelled with some offset. */
 const instant = fc
@@ -99,11 +108,13 @@ const submission = fc
     submittedAt: maybe(instant),
     user: fc.constantFrom(...USERS),
     attempt: maybe(fc.integer({ min: 1, max: 3 })),
+    assignment: fc.constantFrom(...ASSIGNMENTS),
   })
   .chain((s) => courseMetadata(courseOfSubmission(s.id)).map((context) => ({ ...s, context })))
   .map((s): CanvasEvent => {
     const event = withBody(fixture(s.name), {
       submission_id: spell(s.id, s.how),
+      assignment_id: spell(s.assignment, s.how === 'number' ? 'global' : s.how),
       user_id: spell(s.user, s.how === 'number' ? 'local' : s.how),
       updated_at: s.updatedAt,
       grade: s.grade,
@@ -155,6 +166,7 @@ const conversation = fc
     return withMetadata(event, {
       event_time: c.eventTime,
       root_account_id: rootAccountOf(shard),
+      root_account_lti_guid: GUIDS.get(shard),
       user_id: globalIdOf(c.user, shard),
     });
   });
@@ -176,7 +188,11 @@ const message = fc
       author_id: m.author,
       created_at: m.createdAt,
     });
-    return withMetadata(event, { event_time: m.eventTime, root_account_id: rootAccountOf(shard) });
+    return withMetadata(event, {
+      event_time: m.eventTime,
+      root_account_id: rootAccountOf(shard),
+      root_account_lti_guid: GUIDS.get(shard),
+    });
   });
 
 const resourceLink = fc
@@ -207,6 +223,99 @@ const resourceLink = fc
     return withMetadata(event, { event_time: l.eventTime, ...l.context });
   });
 
+const assignment = fc
+  .record({
+    id: fc.constantFrom(...ASSIGNMENTS),
+    name: fc.constantFrom('assignment_created' as const, 'assignment_updated' as const),
+    how: spelling,
+    updatedAt: fc.option(instant, { nil: undefined }),
+    eventTime: instant,
+    inBody: fc.boolean(),
+    title: maybe(fc.constantFrom('Essay 1', 'Essay 1 (revised)', 'Ünïcödé 🎉')),
+    description: maybe(fc.constantFrom('<p>test assignment</p>', '')),
+    dueAt: maybe(instant),
+    unlockAt: maybe(instant),
+    lockAt: maybe(instant),
+    points: maybe(fc.constantFrom(0, 10, 99.5, 100)),
+    types: maybe(fc.constantFrom('online_upload', 'online_url,online_upload', 'none')),
+    workflowState: maybe(fc.constantFrom('published', 'unpublished', 'deleted')),
+  })
+  .chain((a) => courseMetadata(courseOfAssignment(a.id)).map((context) => ({ ...a, context })))
+  .map((a): CanvasEvent => {
+    const course = courseOfAssignment(a.id);
+    const event = withBody(fixture(a.name), {
+      assignment_id: spell(a.id, a.how),
+      // Canvas sends the course in the body; an older or trimmed payload may not.
+      context_id: a.inBody ? spell(course, a.how === 'number' ? 'global' : a.how) : undefined,
+      context_type: a.inBody ? 'Course' : undefined,
+      updated_at: a.updatedAt,
+      title: a.title,
+      description: a.description,
+      due_at: a.dueAt,
+      unlock_at: a.unlockAt,
+      lock_at: a.lockAt,
+      points_possible: a.points,
+      submission_types: a.types,
+      workflow_state: a.workflowState,
+    });
+    return withMetadata(event, { event_time: a.eventTime, ...a.context });
+  });
+
+/** A launch's consumer: a shard's root account, or one no live event names (its launches wait). */
+const CONSUMERS = [...GUIDS.values(), 'other.example.edu'];
+// As with live events, what launches say of a context's course and a user's Canvas id is
+// fixed per context and user: Canvas never moves an LTI context to another course.
+const CONTEXTS = [
+  { id: 'ctx-a', course: COURSES[0], group: false },
+  { id: 'ctx-b', course: COURSES[1], group: false },
+  { id: 'ctx-c', course: undefined, group: false },
+  { id: 'ctx-g', course: COURSES[0], group: true },
+];
+const LTI_USERS = [{ id: 'lti-user-a', canvas: USERS[0] }, { id: 'lti-user-b', canvas: USERS[1] }, undefined];
+
+/** LTI launches (the event the launch route stores) into the same courses, links and users. */
+const launch = fc
+  .record({
+    consumer: fc.constantFrom(...CONSUMERS),
+    context: fc.constantFrom(...CONTEXTS),
+    // The live links' uuid, or a link only launches know.
+    link: fc.constantFrom('c38a6baf-4d77-43ac-99f8-4be37483c9d9', 'link-b'),
+    user: fc.constantFrom(...LTI_USERS),
+    title: fc.constantFrom('Week 3 reading quiz', 'Week 3 (renamed)'),
+    email: fc.constantFrom('ada@example.edu', 'ada.l@example.edu'),
+    receivedAt: instant,
+    nonce: fc.integer({ min: 1, max: 1_000_000 }),
+  })
+  .map((l): CanvasEvent => ({
+    metadata: { event_name: 'lti_launch', event_time: l.receivedAt, producer: 'lti' },
+    body: {
+      ...launchParams({
+        tool_consumer_instance_guid: l.consumer,
+        context_id: l.context.id,
+        context_type: l.context.group ? 'Group' : 'CourseSection',
+        custom_canvas_course_id: l.context.course ?? '$Canvas.course.id',
+        resource_link_id: l.link,
+        resource_link_title: l.title,
+        user_id: l.user?.id,
+        custom_canvas_user_id: l.user?.canvas,
+        lis_person_contact_email_primary: l.email,
+      }),
+      oauth_consumer_key: CONSUMER_KEY,
+      oauth_nonce: `n${l.nonce}`,
+    },
+  }));
+
+/** Every projected event family: the names its generator produces, and how often it is drawn. */
+export const generators: { names: readonly string[]; arbitrary: fc.Arbitrary<CanvasEvent>; weight: number }[] = [
+  { names: ['submission_created', 'submission_updated'], arbitrary: submission, weight: 10 },
+  { names: ['submission_comment_created'], arbitrary: comment, weight: 6 },
+  { names: ['conversation_created', 'conversation_forwarded'], arbitrary: conversation, weight: 4 },
+  { names: ['conversation_message_created'], arbitrary: message, weight: 6 },
+  { names: ['lti_resource_link_created', 'lti_resource_link_updated'], arbitrary: resourceLink, weight: 6 },
+  { names: ['assignment_created', 'assignment_updated'], arbitrary: assignment, weight: 1 },
+  { names: ['lti_launch'], arbitrary: launch, weight: 1 },
+];
+
 /** Kept in the log but never projected: an unknown type, or a known type with a broken body. */
 const unprojected = fc
   .record({ kind: fc.constantFrom('unknown', 'invalid'), eventTime: instant, n: fc.integer({ min: 1, max: 3 }) })
@@ -220,12 +329,8 @@ const unprojected = fc
 
 /** One generated event of any kind, weighted towards the ones that share rows. */
 export const canvasEventArbitrary: fc.Arbitrary<CanvasEvent> = fc.oneof(
-  { arbitrary: submission, weight: 5 },
-  { arbitrary: comment, weight: 3 },
-  { arbitrary: conversation, weight: 2 },
-  { arbitrary: message, weight: 3 },
-  { arbitrary: resourceLink, weight: 3 },
-  { arbitrary: unprojected, weight: 1 },
+  ...generators.map(({ arbitrary, weight }) => ({ arbitrary, weight })),
+  { arbitrary: unprojected, weight: 2 },
 );
 
 /** A corpus of 1..maxLength events over the shared world (identical draws are simply duplicates). */

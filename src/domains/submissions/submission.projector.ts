@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { canvasId, decimal, instant, integer, optionalNullable, text } from '../../canvas/fields';
 import { globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../projection/projector';
 import type { ProjectionStore } from '../../projection/store';
+import { Assignment, recordAssignment } from '../assignments';
 import { Submission } from './submission.entity';
 import { SubmissionVersion } from './submission-version.entity';
 
@@ -58,7 +59,10 @@ export async function recordSubmission(
 export const submissionProjector: Projector<SubmissionBody> = {
   eventNames: ['submission_created', 'submission_updated'],
   body,
-  rowsOf: (event) => [[Submission, globalId(event, event.body.submission_id)]],
+  rowsOf: (event) => [
+    [Submission, globalId(event, event.body.submission_id)],
+    ...(event.body.assignment_id ? [[Assignment, globalId(event, event.body.assignment_id)] as const] : []),
+  ],
   async project(event, store) {
     const b = event.body;
     const id = globalId(event, b.submission_id);
@@ -97,6 +101,8 @@ export const submissionProjector: Projector<SubmissionBody> = {
       } satisfies Partial<Submission>);
     }
     await store.write(Submission, current, { id }, changes);
+    // The assignment it belongs to exists, in the submission's course, even before its own events.
+    if (b.assignment_id) await recordAssignment(store, globalId(event, b.assignment_id), event, courseId);
 
     // One history row per (submission, event): a replayed event finds its row there.
     await store.insertUnlessPresent(
