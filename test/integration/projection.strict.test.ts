@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { buildProjectorRegistry, domainModules, projectionEntities } from '../../src/modules';
 import type { DomainModule } from '../../src/projection/domain-module';
 import type { Projector } from '../../src/projection/projector';
+import { ProjectionStore } from '../../src/projection/store';
 import { toEnvelopedEvent } from '../../src/ingest/envelope';
 import { EventLog, IncomingItem } from '../../src/ingest/event-log';
 import { Replayer } from '../../src/ingest/replay';
@@ -117,6 +118,18 @@ for (const kind of databaseKinds) {
         chunkSize: 50,
       });
       expect(await snapshotProjections(strict.dataSource)).toEqual(expected);
+    });
+
+    it('writes through at once outside ingest and replay (no unit of work), keyed tables too', async () => {
+      const id = globalIdOf('88010');
+      const seenAt = new Date('2024-03-01T12:00:00.000Z');
+      await strict.dataSource.transaction(async (tx) => {
+        const store = ProjectionStore.writeThrough(tx, buildProjectorRegistry().rules).actingFor('courses');
+        const current = await store.read(Course, { id });
+        await store.write(Course, current, { id }, { firstSeenAt: seenAt, lastActivityAt: seenAt });
+        expect(await tx.findOneBy(Course, { id })).toMatchObject({ id, firstSeenAt: seenAt });
+        await expect(store.find(Course, { where: { id } })).rejects.toThrow(/courses is keyed/);
+      });
     });
 
     describe('fails on each rule break', () => {
