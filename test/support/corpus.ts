@@ -294,7 +294,8 @@ const launch = fc
         context_id: l.context.id,
         context_type: l.context.group ? 'Group' : 'CourseSection',
         custom_canvas_course_id: l.context.course ?? '$Canvas.course.id',
-        resource_link_id: l.link,
+        // Each consumer its own resource_link_ids: only the fixtures' consumer places the live links.
+        resource_link_id: l.consumer === CONSUMERS[0] ? l.link : `${l.link}-${CONSUMERS.indexOf(l.consumer)}`,
         resource_link_title: l.title,
         user_id: l.user?.id,
         custom_canvas_user_id: l.user?.canvas,
