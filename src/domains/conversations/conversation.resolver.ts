@@ -2,7 +2,7 @@
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
-import { connectionType, findPage, ListOrder, PageArgs, pageRequest } from '../../graphql/connection';
+import { connectionType, findPage, ListOrder, PageArgs, pageRequest } from '../../graphql/pagination';
 import { GraphQLContext, prime } from '../../graphql/context';
 import { localIdOf } from '../../canvas/canvas-id';
 import { applyConversationFilter, ConversationsArgs } from './conversation.args';

@@ -1,6 +1,6 @@
 // Arguments of the courses list.
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
-import { PageArgs } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/pagination';
 
 @InputType('CourseFilter', { description: 'Narrows the list of courses; every condition given must hold.' })
 export class CourseFilter {

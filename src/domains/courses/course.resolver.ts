@@ -2,7 +2,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { idParams } from '../../db/columns';
 import { idArgument, idListArgument, optionalIdArgument } from '../../graphql/arguments';
-import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
+import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/pagination';
 import { GraphQLContext, prime } from '../../graphql/context';
 import { localIdOf } from '../../canvas/canvas-id';
 import { CoursesArgs } from './course.args';

@@ -1,7 +1,7 @@
 // The raw event log, read-only, in arrival order. Admin-only: it holds personal data
 // (user logins, IPs, message metadata) that the read models leave out.
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
+import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/pagination';
 import { GraphQLContext } from '../../graphql/context';
 import { ForbiddenError } from '../../graphql/errors';
 import { JSONScalar } from '../../graphql/scalars';

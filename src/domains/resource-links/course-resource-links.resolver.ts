@@ -2,7 +2,7 @@
 // course of a response.
 import { GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
-import { PageArgs, pageRequest } from '../../graphql/connection';
+import { PageArgs, pageRequest } from '../../graphql/pagination';
 import { GraphQLContext } from '../../graphql/context';
 import { Course } from '../courses/course.entity';
 import { CourseType } from '../courses/course.type';

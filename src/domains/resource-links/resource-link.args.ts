@@ -2,7 +2,7 @@
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { SelectQueryBuilder } from 'typeorm';
 import { optionalIdArgument } from '../../graphql/arguments';
-import { PageArgs } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/pagination';
 import { ResourceLink } from './resource-link.entity';
 
 @InputType('ResourceLinkFilter', { description: 'Narrows a list of resource links; every condition given must hold.' })

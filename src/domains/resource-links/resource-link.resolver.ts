@@ -1,7 +1,7 @@
 // Queries for resource links, and the course a link is placed in.
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
-import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
+import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/pagination';
 import { GraphQLContext, prime } from '../../graphql/context';
 import { localIdOf } from '../../canvas/canvas-id';
 import { courseLoaders } from '../courses/course.loaders';

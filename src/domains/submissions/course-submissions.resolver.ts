@@ -2,7 +2,7 @@
 // response (one statement for all of them).
 import { GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
-import { pageRequest } from '../../graphql/connection';
+import { pageRequest } from '../../graphql/pagination';
 import { GraphQLContext } from '../../graphql/context';
 import { Course } from '../courses/course.entity';
 import { CourseType } from '../courses/course.type';

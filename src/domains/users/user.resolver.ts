@@ -2,7 +2,7 @@
 // its roles as a list, and its personal data — null unless the caller is an admin.
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
-import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
+import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/pagination';
 import { GraphQLContext, prime } from '../../graphql/context';
 import { localIdOf } from '../../canvas/canvas-id';
 import { applyUserFilter, UsersArgs } from './user.args';
