@@ -1,22 +1,18 @@
+// Users: the people LTI launches and live events named, and what other domains may use
+// of them (the entity, GraphQL type and loaders behind every field that points at a user).
 import type { DomainModule } from '../../projection/domain-module';
-import { ConversationMessageAuthorResolver } from './conversation-message-author.resolver';
-import { ConversationParticipantsResolver } from './conversation-participants.resolver';
-import { SubmissionCommentAuthorResolver } from './submission-comment-author.resolver';
-import { SubmissionUserResolver } from './submission-user.resolver';
 import { User } from './user.entity';
 import { userContextProjector } from './user.projector';
 import { UserResolver } from './user.resolver';
+
+export { User } from './user.entity';
+export { userLoaders } from './user.loaders';
+export { UserType } from './user.type';
 
 export const usersModule: DomainModule = {
   name: 'users',
   entities: [User],
   keyedEntities: [User],
   contextProjectors: [userContextProjector],
-  resolvers: [
-    UserResolver,
-    SubmissionUserResolver,
-    SubmissionCommentAuthorResolver,
-    ConversationMessageAuthorResolver,
-    ConversationParticipantsResolver,
-  ],
+  resolvers: [UserResolver],
 };
