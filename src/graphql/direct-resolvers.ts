@@ -36,19 +36,34 @@ export function callFieldResolversDirectly(schema: GraphQLSchema, options: Build
   const storage = getMetadataStorage();
   const instances = new Map<Function, object>(); // eslint-disable-line @typescript-eslint/no-unsafe-function-type
   for (const metadata of storage.fieldResolvers) {
-    if (metadata.kind !== 'external' || !options.resolvers.includes(metadata.target)) continue;
+    const resolverClass =
+      metadata.kind === 'external' ? resolverClassOf(metadata.target, options.resolvers) : undefined;
+    if (!resolverClass) continue;
     const objectClass = metadata.getObjectType?.();
     const typeName = storage.objectTypes.find((type) => type.target === objectClass)?.name;
     const type = typeName ? schema.getType(typeName) : undefined;
     const field = isObjectType(type) ? type.getFields()[metadata.schemaName] : undefined;
     if (!field) continue;
     // One instance per resolver class, as type-graphql's default container keeps; ours hold no state.
-    let instance = instances.get(metadata.target);
-    if (!instance) instances.set(metadata.target, (instance = new (metadata.target as new () => object)()));
+    let instance = instances.get(resolverClass);
+    if (!instance) instances.set(resolverClass, (instance = new (resolverClass as new () => object)()));
     const resolve = directResolver(metadata, instance);
     if (resolve) field.resolve = resolve;
   }
   return schema;
+}
+
+/**
+ * The class of `resolvers` whose field resolver `declaringClass` declares: itself, or the
+ * subclass that inherits it (type-graphql's resolver inheritance, as in ./local-id.ts:
+ * type-graphql moves such a field resolver onto the subclass in its own copy of the
+ * metadata only, so the global metadata still names the base class).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export function resolverClassOf(declaringClass: Function, resolvers: readonly Function[]): Function | undefined {
+  return resolvers.find(
+    (resolver) => resolver === declaringClass || Object.prototype.isPrototypeOf.call(declaringClass, resolver),
+  );
 }
 
 function directResolver(

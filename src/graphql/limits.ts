@@ -18,7 +18,7 @@ import {
   SelectionSetNode,
 } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
-import { DEFAULT_PAGE_SIZE } from './connection';
+import { DEFAULT_PAGE_SIZE } from './pagination';
 
 export interface QueryLimits {
   maxDepth: number;

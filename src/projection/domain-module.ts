@@ -31,6 +31,20 @@ export interface DomainModule {
   projectors?: Projector<any>[] | ((settings: ProjectionSettings) => Projector<any>[]); // eslint-disable-line @typescript-eslint/no-explicit-any
   /** What runs for every projected event, whatever its name (its course, its user, its root account). */
   contextProjectors?: ContextProjector[];
+  /**
+   * The GraphQL resolvers, one home per GraphQL type: every field of a type the domain
+   * owns (its `<type>.type.ts`, with its connection type) is resolved in that type's
+   * `<type>.resolver.ts` in this folder — its queries, its local id (a base class from
+   * graphql/local-id.ts), and its relations to other domains' types too: Course.submissions
+   * lives in courses/, Submission.course in submissions/, Submission.user in submissions/.
+   * No domain resolves fields of another domain's type. A relation reads the other domain
+   * only through what that domain's index.ts exports (its loaders, GraphQL types and list
+   * arguments) and names its types in thunks (`() => SubmissionConnection`,
+   * `@Args(() => SubmissionsArgs)`), read when the schema is built: two domains may then
+   * import each other (courses and submissions do), the one loaded first seeing the
+   * other's exports only once both have loaded. Importing another domain's resolver file
+   * directly would load a resolver before its own index.ts and break that.
+   */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   resolvers?: Function[];
 }

@@ -1,24 +1,29 @@
-// Fields of a conversation message that are not plain columns.
-import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+// Everything the API resolves on ConversationMessage beyond its columns: its local id,
+// its conversation, and its author (through the users domain's loaders).
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
-import { localIdOf } from '../../canvas/canvas-id';
+import { WithLocalId } from '../../graphql/local-id';
+import { userLoaders, UserType } from '../users';
 import { ConversationMessage } from './conversation-message.entity';
 import { ConversationMessageType } from './conversation-message.type';
 import { conversationLoaders } from './conversation.loaders';
 import { ConversationType } from './conversation.type';
 
 @Resolver(() => ConversationMessageType)
-export class ConversationMessageResolver {
-  @FieldResolver(() => ID, { description: 'The local part of the id (without the shard).' })
-  localId(@Root() message: ConversationMessage): string {
-    return localIdOf(message.id);
-  }
-
+export class ConversationMessageResolver extends WithLocalId(ConversationMessageType) {
   @FieldResolver(() => ConversationType, { description: 'The conversation the message was posted in.' })
   async conversation(@Root() message: ConversationMessage, @Ctx() ctx: GraphQLContext) {
     // The message projector creates the conversation row when it is not known yet.
     const conversation = await ctx.loaders.of(conversationLoaders).byId.load(message.conversationId);
     if (!conversation) throw new Error(`conversation ${message.conversationId} of message ${message.id} is missing`);
     return conversation;
+  }
+
+  @FieldResolver(() => UserType, {
+    nullable: true,
+    description: 'The user who posted the message (authorId); null while no launch or live event of theirs is known.',
+  })
+  author(@Root() message: ConversationMessage, @Ctx() ctx: GraphQLContext) {
+    return message.authorId ? ctx.loaders.of(userLoaders).byId.load(message.authorId) : null;
   }
 }

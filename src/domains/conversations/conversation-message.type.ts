@@ -1,5 +1,6 @@
 // The ConversationMessage type: one message posted in a conversation.
 import { Field, ID, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graphql/pagination';
 
 @ObjectType('ConversationMessage', {
   description:
@@ -19,3 +20,9 @@ export class ConversationMessageType {
   @Field(() => Date, { nullable: true, description: 'When it was posted (body.created_at).' })
   createdAt: Date | null;
 }
+
+export const ConversationMessageConnection = connectionType(
+  ConversationMessageType,
+  'ConversationMessage',
+  'conversation messages',
+);

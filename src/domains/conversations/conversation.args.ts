@@ -2,7 +2,7 @@
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { SelectQueryBuilder } from 'typeorm';
 import { optionalIdArgument } from '../../graphql/arguments';
-import { PageArgs } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/pagination';
 import { Conversation } from './conversation.entity';
 
 @InputType('ConversationFilter', { description: 'Narrows the list of conversations; every condition given must hold.' })

@@ -1,7 +1,7 @@
 // Per-request loaders for conversations: by id, participants, and messages (page and
 // count) per conversation. messageCount and messages.totalCount share one count loader.
 import type { DataSource } from 'typeorm';
-import { perParentCountLoader, perParentPageLoader, PerParentList } from '../../graphql/connection';
+import { perParentCountLoader, perParentPageLoader, PerParentList } from '../../graphql/pagination';
 import { byIdLoader, childrenLoader } from '../../graphql/context';
 import { ConversationMessage } from './conversation-message.entity';
 import { ConversationParticipant } from './conversation-participant.entity';

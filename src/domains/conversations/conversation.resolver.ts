@@ -1,29 +1,31 @@
-// Queries for conversations, and a conversation's participants and messages.
+// Everything the API resolves on Conversation: the `conversation` and `conversations`
+// queries, its local id, its participants (as ids, and as users through the users
+// domain's loaders) and its messages.
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
-import { connectionType, findPage, ListOrder, PageArgs, pageRequest } from '../../graphql/connection';
-import { GraphQLContext, prime } from '../../graphql/context';
-import { localIdOf } from '../../canvas/canvas-id';
+import { GraphQLContext } from '../../graphql/context';
+import { WithLocalId } from '../../graphql/local-id';
+import { ListOrder, listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
+import { User, userLoaders, UserType } from '../users';
 import { applyConversationFilter, ConversationsArgs } from './conversation.args';
-import { ConversationMessageType } from './conversation-message.type';
+import { ConversationMessageConnection } from './conversation-message.type';
 import { Conversation } from './conversation.entity';
 import { conversationLoaders } from './conversation.loaders';
-import { ConversationType } from './conversation.type';
+import { ConversationConnection, ConversationType } from './conversation.type';
 
-const ConversationConnection = connectionType(ConversationType, 'Conversation', 'conversations');
-const ConversationMessageConnection = connectionType(
-  ConversationMessageType,
-  'ConversationMessage',
-  'conversation messages',
-);
+const CONVERSATIONS: TopLevelList<Conversation, ConversationsArgs> = {
+  entity: Conversation,
+  order: { scope: 'conversations', field: null, direction: 'ASC' },
+  filter: (qb, args) => applyConversationFilter(qb, args.filter),
+  loaders: conversationLoaders,
+};
 
-const BY_ID: ListOrder = { scope: 'conversations', field: null, direction: 'ASC' };
 // Canvas ids grow with time, so id order is posting order: oldest message first.
 const MESSAGES_OLDEST_FIRST: ListOrder = { scope: 'conversationMessages', field: null, direction: 'ASC' };
 
 @Resolver(() => ConversationType)
-export class ConversationResolver {
+export class ConversationResolver extends WithLocalId(ConversationType) {
   @Query(() => ConversationType, {
     nullable: true,
     description: 'One conversation by its global id; null when unknown.',
@@ -36,18 +38,8 @@ export class ConversationResolver {
   }
 
   @Query(() => ConversationConnection, { description: 'Inbox conversations, in ascending id order.' })
-  async conversations(@Args() args: ConversationsArgs, @Ctx() ctx: GraphQLContext) {
-    const request = pageRequest(args, BY_ID);
-    const qb = ctx.dataSource.createQueryBuilder(Conversation, 'n');
-    applyConversationFilter(qb, args.filter);
-    const page = await findPage(qb, request);
-    prime(ctx.loaders.of(conversationLoaders).byId, page.nodes);
-    return page;
-  }
-
-  @FieldResolver(() => ID, { description: 'The local part of the id (without the shard).' })
-  localId(@Root() conversation: Conversation): string {
-    return localIdOf(conversation.id);
+  conversations(@Args() args: ConversationsArgs, @Ctx() ctx: GraphQLContext) {
+    return listPage(CONVERSATIONS, args, ctx);
   }
 
   @FieldResolver(() => [ID], {
@@ -57,6 +49,17 @@ export class ConversationResolver {
   async participantIds(@Root() conversation: Conversation, @Ctx() ctx: GraphQLContext): Promise<string[]> {
     const rows = await ctx.loaders.of(conversationLoaders).participants.load(conversation.id);
     return rows.map((row) => row.userId);
+  }
+
+  // One statement for the participant ids of every conversation of a response, one for the users.
+  @FieldResolver(() => [UserType], {
+    description:
+      'Its participants (as in participantIds, ascending id) that are known as users; participantIds lists them all.',
+  })
+  async participants(@Root() conversation: Conversation, @Ctx() ctx: GraphQLContext): Promise<User[]> {
+    const rows = await ctx.loaders.of(conversationLoaders).participants.load(conversation.id);
+    const users = await ctx.loaders.of(userLoaders).byId.loadMany(rows.map((row) => row.userId));
+    return users.filter((user): user is User => user !== null && !(user instanceof Error));
   }
 
   @FieldResolver(() => Int, { description: 'How many messages of the conversation have been seen.' })

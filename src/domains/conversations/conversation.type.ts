@@ -1,6 +1,7 @@
 // The Conversation type of the API: a Canvas inbox conversation, from conversation_*
 // events and the messages posted in it.
 import { Field, ID, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graphql/pagination';
 
 @ObjectType('Conversation', {
   description:
@@ -24,3 +25,5 @@ export class ConversationType {
   @Field(() => Date, { nullable: true, description: 'The latest body.updated_at seen in its conversation events.' })
   updatedAt: Date | null;
 }
+
+export const ConversationConnection = connectionType(ConversationType, 'Conversation', 'conversations');

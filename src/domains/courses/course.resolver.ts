@@ -1,21 +1,38 @@
-// Queries for courses: one by id, or a page of them in id order.
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { idParams } from '../../db/columns';
-import { idArgument, idListArgument, optionalIdArgument } from '../../graphql/arguments';
-import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
-import { GraphQLContext, prime } from '../../graphql/context';
-import { localIdOf } from '../../canvas/canvas-id';
-import { CoursesArgs } from './course.args';
+// Everything the API resolves on Course: the `course` and `courses` queries, its local
+// id, and the lists other domains keep per course (its submissions, its resource
+// links), read through those domains' loaders and batched over every course of a
+// response (one statement for all of them).
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { idArgument } from '../../graphql/arguments';
+import { GraphQLContext } from '../../graphql/context';
+import { WithLocalId } from '../../graphql/local-id';
+import { listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
+import { RESOURCE_LINKS_BY_ID, ResourceLinkConnection, resourceLinkLoaders } from '../resource-links';
+import {
+  checkSubmissionFilter,
+  SubmissionConnection,
+  submissionLoaders,
+  submissionOrder,
+  SubmissionsArgs,
+} from '../submissions';
+import { applyCourseFilter, CoursesArgs } from './course.args';
 import { Course } from './course.entity';
 import { courseLoaders } from './course.loaders';
-import { CourseType } from './course.type';
+import { CourseConnection, CourseType } from './course.type';
 
-export const CourseConnection = connectionType(CourseType, 'Course', 'courses');
-
-const BY_ID: ListOrder = { scope: 'courses', field: null, direction: 'ASC' };
+const COURSES: TopLevelList<Course, CoursesArgs> = {
+  entity: Course,
+  order: { scope: 'courses', field: null, direction: 'ASC' },
+  filter: (qb, args) => applyCourseFilter(qb, args.filter),
+  loaders: courseLoaders,
+};
 
 @Resolver(() => CourseType)
-export class CourseResolver {
+export class CourseResolver extends WithLocalId(
+  CourseType,
+  'The local part of the id, as Canvas shows it in course URLs (/courses/565).',
+) {
   @Query(() => CourseType, {
     nullable: true,
     description: 'One course by its global id; null when no event has named it.',
@@ -28,22 +45,36 @@ export class CourseResolver {
   }
 
   @Query(() => CourseConnection, { description: 'Courses seen in events, in ascending id order.' })
-  async courses(@Args() args: CoursesArgs, @Ctx() ctx: GraphQLContext) {
-    const request = pageRequest(args, BY_ID);
-    const ids = idListArgument(args.filter?.ids, 'filter.ids');
-    const accountId = optionalIdArgument(args.filter?.accountId, 'filter.accountId');
-    const qb = ctx.dataSource.createQueryBuilder(Course, 'n');
-    if (ids) qb.andWhere(ids.length ? 'n.id IN (:...ids)' : '1 = 0', { ids: idParams(ids) });
-    if (accountId) qb.andWhere('n.accountId = :accountId', { accountId: BigInt(accountId) });
-    const page = await findPage(qb, request);
-    prime(ctx.loaders.of(courseLoaders).byId, page.nodes);
-    return page;
+  courses(@Args() args: CoursesArgs, @Ctx() ctx: GraphQLContext) {
+    return listPage(COURSES, args, ctx);
   }
 
-  @FieldResolver(() => ID, {
-    description: 'The local part of the id, as Canvas shows it in course URLs (/courses/565).',
+  // Other domains' types are named in thunks: the submissions and resource-links
+  // domains import this one too, so either may finish loading second.
+  @FieldResolver(() => SubmissionConnection, {
+    description: 'Submissions made in this course, filtered and sorted as asked (ascending id by default).',
   })
-  localId(@Root() course: Course): string {
-    return localIdOf(course.id);
+  submissions(
+    @Root() course: Course,
+    @Args(() => SubmissionsArgs) args: SubmissionsArgs,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const request = pageRequest(args, submissionOrder(args.orderBy));
+    const filter = checkSubmissionFilter(args.filter);
+    return ctx.loaders.of(submissionLoaders).pageByCourse.load({ parentId: course.id, request, filter }, info);
+  }
+
+  @FieldResolver(() => ResourceLinkConnection, {
+    description: 'LTI resource links placed directly in this course (not in its assignments), in ascending id order.',
+  })
+  resourceLinks(
+    @Root() course: Course,
+    @Args() args: PageArgs,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const request = pageRequest(args, RESOURCE_LINKS_BY_ID);
+    return ctx.loaders.of(resourceLinkLoaders).pageByCourse.load({ parentId: course.id, request, filter: null }, info);
   }
 }

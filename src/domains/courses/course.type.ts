@@ -1,6 +1,7 @@
 // The Course type of the API: a Canvas course as this service has seen it, through the
 // context of live events (metadata.context_*) and LTI launches (context_title, ...).
 import { Field, ID, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graphql/pagination';
 
 @ObjectType('Course', {
   description:
@@ -42,3 +43,5 @@ export class CourseType {
   @Field(() => Date, { description: 'Event time of the latest event seen in this course.' })
   lastActivityAt: Date;
 }
+
+export const CourseConnection = connectionType(CourseType, 'Course', 'courses');

@@ -2,7 +2,7 @@
 import { ArgsType, Field, InputType } from 'type-graphql';
 import { SelectQueryBuilder } from 'typeorm';
 import { listArgument } from '../../graphql/arguments';
-import { PageArgs } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/pagination';
 import type { EventRecord } from '../../log/event.entity';
 import { EventStatusValue } from './event.type';
 

@@ -1,5 +1,6 @@
 // The Event type of the API: one entry of the raw event log, as received.
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionType } from '../../graphql/pagination';
 
 export enum EventStatusValue {
   PROJECTED = 'PROJECTED',
@@ -42,3 +43,5 @@ export class EventType {
   @Field(() => String, { nullable: true, description: 'Why the event is INVALID: the field path and what was wrong.' })
   error: string | null;
 }
+
+export const EventConnection = connectionType(EventType, 'Event', 'logged events');

@@ -1,8 +1,8 @@
-// Arguments of the resource link lists.
+// Arguments of the resource link lists, their order, and how the filter becomes SQL.
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { SelectQueryBuilder } from 'typeorm';
 import { optionalIdArgument } from '../../graphql/arguments';
-import { PageArgs } from '../../graphql/connection';
+import { ListOrder, PageArgs } from '../../graphql/pagination';
 import { ResourceLink } from './resource-link.entity';
 
 @InputType('ResourceLinkFilter', { description: 'Narrows a list of resource links; every condition given must hold.' })
@@ -22,6 +22,9 @@ export class ResourceLinkFilter {
   @Field(() => ID, { nullable: true, description: 'Only links of this external tool (global id).' })
   toolId?: string | null;
 }
+
+/** Every list of resource links (all of them, a course's) runs in ascending id order. */
+export const RESOURCE_LINKS_BY_ID: ListOrder = { scope: 'resourceLinks', field: null, direction: 'ASC' };
 
 @ArgsType()
 export class ResourceLinksArgs extends PageArgs {

@@ -1,6 +1,6 @@
 // Per-request loaders for resource links: by id, and a page (and count) per course.
 import type { DataSource } from 'typeorm';
-import { perParentCountLoader, perParentPageLoader, PerParentList } from '../../graphql/connection';
+import { perParentCountLoader, perParentPageLoader, PerParentList } from '../../graphql/pagination';
 import { byIdLoader, prime } from '../../graphql/context';
 import { ResourceLink } from './resource-link.entity';
 

@@ -1,22 +1,31 @@
-// Queries for resource links, and the course a link is placed in.
+// Everything the API resolves on ResourceLink: the `resourceLink` and `resourceLinks`
+// queries, its local id, and the course it is placed in (through the courses domain's
+// loaders).
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
-import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
-import { GraphQLContext, prime } from '../../graphql/context';
-import { localIdOf } from '../../canvas/canvas-id';
-import { courseLoaders } from '../courses/course.loaders';
-import { CourseType } from '../courses/course.type';
-import { applyResourceLinkFilter, checkResourceLinkFilter, ResourceLinksArgs } from './resource-link.args';
+import { GraphQLContext } from '../../graphql/context';
+import { WithLocalId } from '../../graphql/local-id';
+import { listPage, TopLevelList } from '../../graphql/pagination';
+import { courseLoaders, CourseType } from '../courses';
+import {
+  applyResourceLinkFilter,
+  checkResourceLinkFilter,
+  RESOURCE_LINKS_BY_ID,
+  ResourceLinksArgs,
+} from './resource-link.args';
 import { ResourceLink } from './resource-link.entity';
 import { resourceLinkLoaders } from './resource-link.loaders';
-import { ResourceLinkType } from './resource-link.type';
+import { ResourceLinkConnection, ResourceLinkType } from './resource-link.type';
 
-export const ResourceLinkConnection = connectionType(ResourceLinkType, 'ResourceLink', 'resource links');
-
-export const RESOURCE_LINKS_BY_ID: ListOrder = { scope: 'resourceLinks', field: null, direction: 'ASC' };
+const RESOURCE_LINKS: TopLevelList<ResourceLink, ResourceLinksArgs> = {
+  entity: ResourceLink,
+  order: RESOURCE_LINKS_BY_ID,
+  filter: (qb, args) => applyResourceLinkFilter(qb, checkResourceLinkFilter(args.filter)),
+  loaders: resourceLinkLoaders,
+};
 
 @Resolver(() => ResourceLinkType)
-export class ResourceLinkResolver {
+export class ResourceLinkResolver extends WithLocalId(ResourceLinkType) {
   @Query(() => ResourceLinkType, {
     nullable: true,
     description: 'One resource link by its global id; null when unknown.',
@@ -29,19 +38,8 @@ export class ResourceLinkResolver {
   }
 
   @Query(() => ResourceLinkConnection, { description: 'LTI resource links, in ascending id order.' })
-  async resourceLinks(@Args() args: ResourceLinksArgs, @Ctx() ctx: GraphQLContext) {
-    const request = pageRequest(args, RESOURCE_LINKS_BY_ID);
-    const filter = checkResourceLinkFilter(args.filter);
-    const qb = ctx.dataSource.createQueryBuilder(ResourceLink, 'n');
-    applyResourceLinkFilter(qb, filter);
-    const page = await findPage(qb, request);
-    prime(ctx.loaders.of(resourceLinkLoaders).byId, page.nodes);
-    return page;
-  }
-
-  @FieldResolver(() => ID, { description: 'The local part of the id (without the shard).' })
-  localId(@Root() link: ResourceLink): string {
-    return localIdOf(link.id);
+  resourceLinks(@Args() args: ResourceLinksArgs, @Ctx() ctx: GraphQLContext) {
+    return listPage(RESOURCE_LINKS, args, ctx);
   }
 
   @FieldResolver(() => CourseType, {

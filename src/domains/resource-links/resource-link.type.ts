@@ -1,6 +1,7 @@
 // The ResourceLink type of the API: an LTI tool placement, from lti_resource_link_*
 // events (and its title from LTI launches).
 import { Field, ID, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graphql/pagination';
 
 @ObjectType('ResourceLink', {
   description:
@@ -51,3 +52,5 @@ export class ResourceLinkType {
   @Field(() => Date, { nullable: true, description: 'Event time of the latest event about the link.' })
   updatedAt: Date | null;
 }
+
+export const ResourceLinkConnection = connectionType(ResourceLinkType, 'ResourceLink', 'resource links');

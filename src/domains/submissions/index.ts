@@ -1,5 +1,6 @@
+// Submissions: submissions with their history and comments, and what other domains may
+// use of them (the connection type, arguments and loaders of a course's submissions).
 import type { DomainModule } from '../../projection/domain-module';
-import { CourseSubmissionsResolver } from './course-submissions.resolver';
 import { SubmissionCommentResolver } from './submission-comment.resolver';
 import { SubmissionResolver } from './submission.resolver';
 import { SubmissionComment } from './submission-comment.entity';
@@ -10,6 +11,10 @@ import { SUBMISSIONS_DOMAIN, submissionProjector } from './submission.projector'
 
 export { recordSubmission } from './submission.projector';
 
+export { checkSubmissionFilter, submissionOrder, SubmissionsArgs } from './submission.args';
+export { submissionLoaders } from './submission.loaders';
+export { SubmissionConnection, SubmissionType } from './submission.type';
+
 export const submissionsModule: DomainModule = {
   name: SUBMISSIONS_DOMAIN,
   entities: [
@@ -18,5 +23,5 @@ export const submissionsModule: DomainModule = {
     { entity: SubmissionComment, keyed: true },
   ],
   projectors: [submissionProjector, submissionCommentProjector],
-  resolvers: [SubmissionResolver, SubmissionCommentResolver, CourseSubmissionsResolver],
+  resolvers: [SubmissionResolver, SubmissionCommentResolver],
 };

@@ -1,19 +1,17 @@
-// Fields of a submission comment that are not plain columns.
+// Everything the API resolves on SubmissionComment beyond its columns: its local id,
+// the submission commented on, its attachments, and its author (through the users
+// domain's loaders).
 import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
-import { localIdOf } from '../../canvas/canvas-id';
+import { WithLocalId } from '../../graphql/local-id';
+import { userLoaders, UserType } from '../users';
 import { SubmissionComment } from './submission-comment.entity';
 import { SubmissionCommentType } from './submission-comment.type';
 import { submissionLoaders } from './submission.loaders';
 import { SubmissionType } from './submission.type';
 
 @Resolver(() => SubmissionCommentType)
-export class SubmissionCommentResolver {
-  @FieldResolver(() => ID, { description: 'The local part of the id (without the shard).' })
-  localId(@Root() comment: SubmissionComment): string {
-    return localIdOf(comment.id);
-  }
-
+export class SubmissionCommentResolver extends WithLocalId(SubmissionCommentType) {
   @FieldResolver(() => SubmissionType, { description: 'The submission commented on.' })
   async submission(@Root() comment: SubmissionComment, @Ctx() ctx: GraphQLContext) {
     // The comment projector creates the submission row when it is not known yet.
@@ -27,5 +25,13 @@ export class SubmissionCommentResolver {
   })
   attachmentIds(@Root() comment: SubmissionComment): string[] {
     return JSON.parse(comment.attachmentIds) as string[];
+  }
+
+  @FieldResolver(() => UserType, {
+    nullable: true,
+    description: 'The user who wrote the comment (authorId); null while no launch or live event of theirs is known.',
+  })
+  author(@Root() comment: SubmissionComment, @Ctx() ctx: GraphQLContext) {
+    return comment.authorId ? ctx.loaders.of(userLoaders).byId.load(comment.authorId) : null;
   }
 }

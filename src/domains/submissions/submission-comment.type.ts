@@ -1,5 +1,6 @@
 // The SubmissionComment type: a comment on a submission (submission_comment_created).
 import { Field, ID, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graphql/pagination';
 
 @ObjectType('SubmissionComment', {
   description: 'A comment left on a submission by a teacher or student, from submission_comment_created events.',
@@ -24,3 +25,9 @@ export class SubmissionCommentType {
   @Field(() => Date, { nullable: true, description: 'When the comment was made (body.created_at).' })
   createdAt: Date | null;
 }
+
+export const SubmissionCommentConnection = connectionType(
+  SubmissionCommentType,
+  'SubmissionComment',
+  'submission comments',
+);

@@ -2,7 +2,7 @@
 import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { SelectQueryBuilder } from 'typeorm';
 import { listArgument, optionalIdArgument } from '../../graphql/arguments';
-import { ListOrder, OrderDirection, PageArgs, SortField } from '../../graphql/connection';
+import { ListOrder, OrderDirection, PageArgs, SortField } from '../../graphql/pagination';
 import { Submission } from './submission.entity';
 
 export enum SubmissionOrderField {

@@ -2,7 +2,7 @@
 // per course, comments per submission, history per submission. Everything fetched as a
 // page is primed into byId, so a comment's `submission` costs no further statement.
 import type { DataSource } from 'typeorm';
-import { perParentCountLoader, perParentPageLoader, PerParentList } from '../../graphql/connection';
+import { perParentCountLoader, perParentPageLoader, PerParentList } from '../../graphql/pagination';
 import { byIdLoader, childrenLoader, prime } from '../../graphql/context';
 import { applySubmissionFilter, CheckedSubmissionFilter } from './submission.args';
 import { SubmissionComment } from './submission-comment.entity';

@@ -1,27 +1,36 @@
-// Queries for submissions, and a submission's course, comments and history.
+// Everything the API resolves on Submission: the `submission` and `submissions` queries,
+// its local id, comments and history, and the course and user it belongs to (through
+// the courses and users domains' loaders).
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
-import { connectionType, findPage, ListOrder, PageArgs, pageRequest } from '../../graphql/connection';
-import { GraphQLContext, prime } from '../../graphql/context';
-import { localIdOf } from '../../canvas/canvas-id';
-import { courseLoaders } from '../courses/course.loaders';
-import { CourseType } from '../courses/course.type';
+import { GraphQLContext } from '../../graphql/context';
+import { WithLocalId } from '../../graphql/local-id';
+import { ListOrder, listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
+import { courseLoaders, CourseType } from '../courses';
+import { userLoaders, UserType } from '../users';
 import { applySubmissionFilter, checkSubmissionFilter, submissionOrder, SubmissionsArgs } from './submission.args';
-import { SubmissionCommentType } from './submission-comment.type';
+import { SubmissionCommentConnection } from './submission-comment.type';
 import { SubmissionVersionType } from './submission-version.type';
 import { Submission } from './submission.entity';
 import { submissionLoaders } from './submission.loaders';
-import { SubmissionType } from './submission.type';
+import { SubmissionConnection, SubmissionType } from './submission.type';
 
-export const SubmissionConnection = connectionType(SubmissionType, 'Submission', 'submissions');
-const SubmissionCommentConnection = connectionType(SubmissionCommentType, 'SubmissionComment', 'submission comments');
+const SUBMISSIONS: TopLevelList<Submission, SubmissionsArgs> = {
+  entity: Submission,
+  order: (args) => submissionOrder(args.orderBy),
+  filter: (qb, args) => applySubmissionFilter(qb, checkSubmissionFilter(args.filter)),
+  loaders: submissionLoaders,
+};
 
 // Canvas ids grow with time, so id order is creation order: oldest comment first.
 const COMMENTS_OLDEST_FIRST: ListOrder = { scope: 'submissionComments', field: null, direction: 'ASC' };
 
 @Resolver(() => SubmissionType)
-export class SubmissionResolver {
+export class SubmissionResolver extends WithLocalId(
+  SubmissionType,
+  'The local part of the id (without the shard), as in Canvas URLs.',
+) {
   @Query(() => SubmissionType, { nullable: true, description: 'One submission by its global id; null when unknown.' })
   submission(
     @Arg('id', () => ID, { description: 'Global Canvas id of the submission.' }) id: string,
@@ -33,18 +42,8 @@ export class SubmissionResolver {
   @Query(() => SubmissionConnection, {
     description: 'Submissions in every course, filtered and sorted as asked (ascending id by default).',
   })
-  async submissions(@Args() args: SubmissionsArgs, @Ctx() ctx: GraphQLContext) {
-    const request = pageRequest(args, submissionOrder(args.orderBy));
-    const qb = ctx.dataSource.createQueryBuilder(Submission, 'n');
-    applySubmissionFilter(qb, checkSubmissionFilter(args.filter));
-    const page = await findPage(qb, request);
-    prime(ctx.loaders.of(submissionLoaders).byId, page.nodes);
-    return page;
-  }
-
-  @FieldResolver(() => ID, { description: 'The local part of the id (without the shard), as in Canvas URLs.' })
-  localId(@Root() submission: Submission): string {
-    return localIdOf(submission.id);
+  submissions(@Args() args: SubmissionsArgs, @Ctx() ctx: GraphQLContext) {
+    return listPage(SUBMISSIONS, args, ctx);
   }
 
   @FieldResolver(() => CourseType, {
@@ -53,6 +52,14 @@ export class SubmissionResolver {
   })
   course(@Root() submission: Submission, @Ctx() ctx: GraphQLContext) {
     return submission.courseId ? ctx.loaders.of(courseLoaders).byId.load(submission.courseId) : null;
+  }
+
+  @FieldResolver(() => UserType, {
+    nullable: true,
+    description: 'The user who submitted (userId); null while no launch or live event of theirs is known.',
+  })
+  user(@Root() submission: Submission, @Ctx() ctx: GraphQLContext) {
+    return submission.userId ? ctx.loaders.of(userLoaders).byId.load(submission.userId) : null;
   }
 
   @FieldResolver(() => SubmissionCommentConnection, { description: 'Comments on the submission, oldest first.' })

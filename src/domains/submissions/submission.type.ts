@@ -1,6 +1,7 @@
 // The Submission type of the API: a student's submission to an assignment, in its latest
 // state by its own clock (body.updated_at) over submission_created / _updated events.
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graphql/pagination';
 
 @ObjectType('Submission', {
   description:
@@ -86,3 +87,5 @@ export class SubmissionType {
   })
   updatedAt: Date | null;
 }
+
+export const SubmissionConnection = connectionType(SubmissionType, 'Submission', 'submissions');

@@ -3,7 +3,7 @@ import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { SelectQueryBuilder } from 'typeorm';
 import { idParams } from '../../db/columns';
 import { idListArgument } from '../../graphql/arguments';
-import { PageArgs } from '../../graphql/connection';
+import { PageArgs } from '../../graphql/pagination';
 import { User } from './user.entity';
 
 @InputType('UserFilter', { description: 'Narrows the list of users; every condition given must hold.' })

@@ -1,18 +1,21 @@
-// Queries for users, and the fields of a user that are not plain columns: its local id,
-// its roles as a list, and its personal data — null unless the caller is an admin.
+// Everything the API resolves on User: the `user` and `users` queries, its local id, its
+// roles as a list, and its personal data — null unless the caller is an admin.
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
-import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
-import { GraphQLContext, prime } from '../../graphql/context';
-import { localIdOf } from '../../canvas/canvas-id';
+import { GraphQLContext } from '../../graphql/context';
+import { WithLocalId } from '../../graphql/local-id';
+import { listPage, TopLevelList } from '../../graphql/pagination';
 import { applyUserFilter, UsersArgs } from './user.args';
 import { User } from './user.entity';
 import { userLoaders } from './user.loaders';
-import { UserType } from './user.type';
+import { UserConnection, UserType } from './user.type';
 
-export const UserConnection = connectionType(UserType, 'User', 'users');
-
-const BY_ID: ListOrder = { scope: 'users', field: null, direction: 'ASC' };
+const USERS: TopLevelList<User, UsersArgs> = {
+  entity: User,
+  order: { scope: 'users', field: null, direction: 'ASC' },
+  filter: (qb, args) => applyUserFilter(qb, args.filter),
+  loaders: userLoaders,
+};
 
 const PERSONAL = 'Personal data: null unless the caller uses an admin token.';
 
@@ -22,7 +25,10 @@ function personal<T>(ctx: GraphQLContext, value: T): T | null {
 }
 
 @Resolver(() => UserType)
-export class UserResolver {
+export class UserResolver extends WithLocalId(
+  UserType,
+  'The local part of the id, as Canvas shows it in user URLs (/users/12345).',
+) {
   @Query(() => UserType, {
     nullable: true,
     description: 'One user by global id; null when no launch or live event named them.',
@@ -32,18 +38,8 @@ export class UserResolver {
   }
 
   @Query(() => UserConnection, { description: 'Users seen in launches and live events, in ascending id order.' })
-  async users(@Args() args: UsersArgs, @Ctx() ctx: GraphQLContext) {
-    const request = pageRequest(args, BY_ID);
-    const qb = ctx.dataSource.createQueryBuilder(User, 'n');
-    applyUserFilter(qb, args.filter);
-    const page = await findPage(qb, request);
-    prime(ctx.loaders.of(userLoaders).byId, page.nodes);
-    return page;
-  }
-
-  @FieldResolver(() => ID, { description: 'The local part of the id, as Canvas shows it in user URLs (/users/12345).' })
-  localId(@Root() user: User): string {
-    return localIdOf(user.id);
+  users(@Args() args: UsersArgs, @Ctx() ctx: GraphQLContext) {
+    return listPage(USERS, args, ctx);
   }
 
   @FieldResolver(() => [String], {

@@ -2,6 +2,7 @@
 // Personal data (names, email, login, SIS id) is resolved in user.resolver.ts, where the
 // caller's role decides whether it is shown.
 import { Field, ID, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graphql/pagination';
 
 @ObjectType('User', {
   description:
@@ -21,3 +22,5 @@ export class UserType {
   @Field(() => Date, { description: 'Event time of the latest launch or live event by this user.' })
   lastSeenAt: Date;
 }
+
+export const UserConnection = connectionType(UserType, 'User', 'users');
