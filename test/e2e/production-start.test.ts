@@ -2,12 +2,13 @@
 // `npm run build` then `npm run start:prod`. SIGTERM to exactly that process must stop the
 // service: a graceful shutdown, the port closed, and no process it started left behind
 // (through the ts-node wrapper under `sh -c`, node once kept serving, re-parented to PID 1).
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { loadConfig } from '../../src/config';
 import { canConnect, freePort, startMain } from '../support/main-process';
 import { groupMembers } from '../support/process-group';
 
@@ -55,7 +56,39 @@ describe.each([
 
     expect(code).toBe(0);
     expect(service.stdout.some((line) => /"msg":"stopped"/.test(line))).toBe(true);
-    expect(await eventually(() => groupMembers(group), (left) => left.length === 0)).toEqual([]);
-    expect(await eventually(() => canConnect(port), (open) => !open)).toBe(false);
+    expect(
+      await eventually(
+        () => groupMembers(group),
+        (left) => left.length === 0,
+      ),
+    ).toEqual([]);
+    expect(
+      await eventually(
+        () => canConnect(port),
+        (open) => !open,
+      ),
+    ).toBe(false);
+  });
+});
+
+describe('the systemd unit (deploy/systemd/canvas-events.service)', () => {
+  const unitPath = join(ROOT, 'deploy/systemd/canvas-events.service');
+  const unit = readFileSync(unitPath, 'utf8');
+  const setting = (name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(unit)?.[1];
+
+  it('runs what npm run start:prod runs, and waits longer than the service takes to stop', () => {
+    const startProd = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'] as string;
+    expect(setting('ExecStart')).toBe(`/usr/bin/${startProd.replace(/^exec /, '')}`);
+    expect(setting('KillSignal')).toBe('SIGTERM');
+    // main.ts: in-flight requests get SHUTDOWN_TIMEOUT_MS, closing the pool 5 s more.
+    const shutdownBoundSeconds = loadConfig({}).SHUTDOWN_TIMEOUT_MS / 1000 + 5;
+    expect(Number(setting('TimeoutStopSec')?.replace(/s$/, ''))).toBeGreaterThan(shutdownBoundSeconds);
+  });
+
+  const verify = existsSync('/usr/bin/systemd-analyze') ? it : it.skip;
+  verify('is a unit systemd accepts (systemd-analyze verify)', () => {
+    // verify reports every directive it cannot parse and exits 0 all the same: silence is the pass.
+    const { stdout, stderr } = spawnSync('/usr/bin/systemd-analyze', ['verify', unitPath], { encoding: 'utf8' });
+    expect(stdout + stderr).toBe('');
   });
 });
