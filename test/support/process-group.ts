@@ -11,7 +11,14 @@ const groups = new Set<number>();
 /** `spawn`, as the leader of a new process group that cleanup kills if the test does not. */
 export function spawnGroup(command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
   const child = spawn(command, args, { ...options, detached: true });
-  if (child.pid !== undefined) groups.add(child.pid);
+  const pgid = child.pid;
+  if (pgid !== undefined) {
+    groups.add(pgid);
+    // Forgotten once it is empty: its number may then be reused by a group that is not ours.
+    child.once('exit', () => {
+      if (groupMembers(pgid).length === 0) groups.delete(pgid);
+    });
+  }
   // Without a listener a failed spawn (ENOENT) throws from an event; callers see it as an exit.
   child.on('error', () => undefined);
   for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.on('error', () => undefined);
@@ -52,5 +59,5 @@ export async function killGroup(pgid: number, signal: NodeJS.Signals = 'SIGKILL'
 
 /** SIGKILL to every group this module started that still has a process (cleanup's afterAll). */
 export async function killAllGroups(): Promise<void> {
-  await Promise.all([...groups].map((pgid) => killGroup(pgid)));
+  await Promise.all([...groups].map((pgid) => (groupMembers(pgid).length > 0 ? killGroup(pgid) : groups.delete(pgid))));
 }
