@@ -5,7 +5,7 @@
 // https URL is accepted (one signed for the service's own address is not). nginx runs in a
 // temporary prefix, unprivileged; it and the service are killed as process groups even
 // when an assertion fails. Skipped, saying so, only when nginx is not installed (and CI is not set).
-import { execFileSync } from 'node:child_process';
+import { ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -103,7 +103,7 @@ for (const kind of databaseKinds) {
     let publicUrl: string;
     let service: ServiceProcess | undefined;
     let serviceUrl: string;
-    let nginx: number | undefined;
+    let nginx: ChildProcess | undefined;
     let dropDatabase: () => Promise<void> = async () => undefined;
 
     beforeAll(async () => {
@@ -148,7 +148,7 @@ for (const kind of databaseKinds) {
         ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'],
         { stdio: 'ignore', ...(asRoot ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED } : {}) },
       );
-      nginx = child.pid;
+      nginx = child;
       const deadline = Date.now() + 10_000;
       while (!(await canConnect(ports.https))) {
         if (child.exitCode !== null || Date.now() > deadline) {
@@ -161,7 +161,16 @@ for (const kind of databaseKinds) {
     }, 120_000);
 
     afterAll(async () => {
-      if (nginx) await killGroup(nginx);
+      if (nginx?.pid) {
+        // SIGTERM to the master first: it reaps its worker, so no zombie is left to PID 1.
+        // Whatever is still there a few seconds later goes with the group.
+        if (nginx.exitCode === null && nginx.signalCode === null) {
+          const exited = new Promise((resolve) => nginx!.once('exit', resolve));
+          nginx.kill('SIGTERM');
+          await Promise.race([exited, sleep(5_000)]);
+        }
+        await killGroup(nginx.pid);
+      }
       await service?.kill();
       await dropDatabase();
       if (prefix) rmSync(prefix, { recursive: true, force: true });
