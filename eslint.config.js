@@ -60,6 +60,12 @@ const layers = [
     forbidden: ['**/ingest/**', '**/lti/**', '**/security/**', 'express', ...COMPOSITION],
   },
   {
+    files: ['src/lti/**/*.ts'],
+    message:
+      'lti/ is the LTI launch endpoint: the LTI projection reaches it through the functions src/server.ts passes in, never by import',
+    forbidden: ['**/domains/**', '**/graphql/**', ...COMPOSITION],
+  },
+  {
     files: ['src/graphql/**/*.ts'],
     message:
       'graphql/ builds the schema from the resolvers it is given: it never imports domains or the ingest write path',

@@ -5,6 +5,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['reflect-metadata'],
+  // Kills whatever child processes a test file started and left running (failed or not).
+  setupFilesAfterEnv: ['<rootDir>/test/support/cleanup.ts'],
   // jose is published as ES modules only; jest's CommonJS runtime needs it transpiled.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   transform: {

@@ -11,6 +11,7 @@ import { graphqlRouter } from './graphql';
 import { IDE_ASSET_PREFIX, ideRouter } from './graphql/ide';
 import { eventsRouter } from './ingest/events.route';
 import { CanvasJwtVerifier } from './ingest/jwt';
+import { launchRecords } from './domains/lti/launch-records';
 import { launchRouter } from './lti/launch.route';
 import type { Logger } from './logger';
 import { MeteredEventLog } from './observability/metered-event-log';
@@ -77,6 +78,7 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
     launchRouter({
       eventLog,
       dataSource,
+      projection: launchRecords(dataSource),
       consumers: config.LTI_CONSUMERS,
       timestampWindowSeconds: config.LTI_TIMESTAMP_WINDOW_SECONDS,
       trustProxy: config.TRUST_PROXY,

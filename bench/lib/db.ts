@@ -71,6 +71,9 @@ async function mysqlRaw(url: string): Promise<RawConnection> {
     bigNumberStrings: true,
     dateStrings: true,
   });
+  // A connection the server closes while idle (database dropped, server gone) says so here;
+  // unheard, that 'error' event would crash the process. The next query fails with the reason.
+  conn.on('error', () => undefined);
   const tables = async () => {
     const [rows] = await conn.query<RowDataPacket[]>('SHOW TABLES');
     return rows.map((r) => String(Object.values(r)[0])).filter((t) => !KEEP.has(t));

@@ -3,7 +3,7 @@
 // mode on loopback, plus bench-only routes — the naive GraphQL schema at /naive/graphql,
 // the hand-written SQL dashboard at /__bench/hand, and /__bench/statements, the number
 // of SQL statements the app's DataSource has run (counted by openDataSource's onQuery).
-// Prints {"port": N} on stdout when listening.
+// Prints {"port": N} on stdout when listening; stops at SIGTERM/SIGINT or when stdin ends.
 import 'reflect-metadata';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
@@ -44,12 +44,17 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
   });
   server.keepAliveTimeout = 60_000;
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     server.closeAllConnections();
     server.close(() => void Promise.all([dataSource.destroy(), raw.close()]).finally(() => process.exit(0)));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // The bench holds our stdin open: end of input means it is gone, and so are we.
+  process.stdin.on('end', stop).on('error', stop).resume();
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,7 @@
 // The small HTML pages a launch answers with, shown inside Canvas (usually in an iframe):
 // our own look, inline CSS, no external assets, every value escaped.
+import type { Response } from 'express';
+import type { RecordedLaunch } from './launch-projection';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -50,4 +52,54 @@ ${facts}
 </body>
 </html>
 `;
+}
+
+const WAITING_FOR_ACCOUNT = 'not known yet — joined once a live event names the root account of this consumer';
+
+/** A verified, stored launch: what it recorded about its course and link. */
+export function recordedPage(eventId: string, recorded: RecordedLaunch): string {
+  const { courseTitle, courseLabel } = recorded;
+  return renderPage({
+    tone: 'ok',
+    heading: 'Launch recorded',
+    lead: `This launch was verified and stored as event ${eventId}.`,
+    facts: [
+      ['Course', courseTitle ? `${courseTitle}${courseLabel ? ` (${courseLabel})` : ''}` : null],
+      ['Canvas course id', recorded.courseId ?? (recorded.namesCourse ? WAITING_FOR_ACCOUNT : null)],
+      ['Resource link', recorded.linkTitle],
+      ['Resource link id', recorded.linkId],
+    ],
+  });
+}
+
+export function refusedPage(reason: string): string {
+  return renderPage({
+    tone: 'bad',
+    heading: 'Launch refused',
+    lead: 'This LTI launch could not be accepted. Launch the tool again from Canvas; if this persists, show this page to the tool administrator.',
+    facts: [['Reason', reason]],
+  });
+}
+
+/** The database could not take the launch: nothing was acknowledged, launching again works later. */
+export function unavailablePage(): string {
+  return renderPage({
+    tone: 'bad',
+    heading: 'Launch not recorded',
+    lead: 'The service cannot store launches right now. Please launch again in a minute.',
+  });
+}
+
+/**
+ * Pages are shown inside Canvas, in an iframe: unlike the rest of the API they may be
+ * framed, and load nothing but their inline style.
+ */
+export function sendPage(res: Response, status: number, html: string): void {
+  res.removeHeader('X-Frame-Options');
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors *",
+  );
+  res.setHeader('Cache-Control', 'no-store');
+  res.status(status).type('html').send(html);
 }

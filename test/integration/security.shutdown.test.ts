@@ -4,7 +4,6 @@
 // within the configured bound.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +13,7 @@ import { entities, migrations } from '../../src/modules';
 import { EventRecord } from '../../src/log/event.entity';
 import { submissionEvent } from '../support/builders';
 import { createMysqlDatabase, databaseKinds } from '../support/databases';
-import { freePort, startMain } from '../support/main-process';
+import { canConnect, freePort, startMain } from '../support/main-process';
 
 const INGEST_TOKEN = 'shutdown-ingest-token-0123456789';
 
@@ -60,17 +59,6 @@ function slowPost(port: number, body: string) {
     req.write(bytes.subarray(0, half));
   });
   return { answered, finish: () => req.end(bytes.subarray(half)) };
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function storedIds(url: string): Promise<string[]> {

@@ -1,8 +1,10 @@
 // src/main.ts in a child process with exactly the environment a test gives it, for the
-// start-up and shutdown tests: its output kept line by line, its exit awaited.
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+// start-up and shutdown tests: its output kept line by line, its exit awaited. The child
+// leads its own process group (process-group.ts), so nothing it starts outlives the test.
+import type { ChildProcess } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { spawnGroup } from './process-group';
 
 const ROOT = join(__dirname, '../..');
 
@@ -24,8 +26,31 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export function startMain(env: Record<string, string>): MainProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+/** How the service is started: by default node on the sources, as the tests always did. */
+export interface StartCommand {
+  command: string;
+  args: string[];
+}
+
+const NODE_ON_SOURCES: StartCommand = {
+  command: process.execPath,
+  args: ['-r', 'ts-node/register/transpile-only', 'src/main.ts'],
+};
+
+/** Whether anything accepts a TCP connection on the loopback `port` right now. */
+export function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export function startMain(env: Record<string, string>, start: StartCommand = NODE_ON_SOURCES): MainProcess {
+  const child = spawnGroup(start.command, start.args, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -59,9 +84,14 @@ export function startMain(env: Record<string, string>): MainProcess {
   };
   child.stdout!.on('data', collect(stdout));
   child.stderr!.on('data', collect(stderr));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+    // Never started (no such command): no 'exit' comes; say why where waitForLine reports.
+    child.on('error', (error) => {
+      stderr.push(`could not start ${start.command}: ${error.message}`);
+      resolve({ code: null, signal: null });
+    });
+  });
   return {
     child,
     stdout,

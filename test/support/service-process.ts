@@ -3,6 +3,7 @@
 // Built on startMain (main-process.ts), which owns spawning and reading its output.
 import type { ChildProcess } from 'node:child_process';
 import { startMain } from './main-process';
+import { killGroup } from './process-group';
 
 export interface ServiceProcess {
   url: string;
@@ -34,15 +35,7 @@ export async function startService(
   return { url, child: main.child, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }
 
-/** Kills every child this module started that is still running (for afterAll). */
+/** Kills every child this module started, with anything it started, and waits until they are gone. */
 export async function killAllServices(): Promise<void> {
-  await Promise.all(
-    [...running]
-      .filter((child) => child.exitCode === null && child.signalCode === null)
-      .map(async (child) => {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
-      }),
-  );
+  await Promise.all([...running].map((child) => killGroup(child.pid!)));
 }
