@@ -4,6 +4,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } f
 import { idArgument } from '../../graphql/arguments';
 import { connectionType, findPage, ListOrder, PageArgs, pageRequest } from '../../graphql/connection';
 import { GraphQLContext, prime } from '../../graphql/context';
+import { ListArgs, listSize } from '../../graphql/list-bounds';
 import { localIdOf } from '../../canvas/canvas-id';
 import { applyConversationFilter, ConversationsArgs } from './conversation.args';
 import { ConversationMessageType } from './conversation-message.type';
@@ -52,11 +53,16 @@ export class ConversationResolver {
 
   @FieldResolver(() => [ID], {
     description:
-      'Global ids of everyone who took part: its starter and the authors of its messages; distinct, ascending.',
+      'Global ids of everyone who took part: its starter and the authors of its messages; distinct, ascending; the first `first` of them.',
   })
-  async participantIds(@Root() conversation: Conversation, @Ctx() ctx: GraphQLContext): Promise<string[]> {
+  async participantIds(
+    @Root() conversation: Conversation,
+    @Args() args: ListArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<string[]> {
+    const first = listSize(args);
     const rows = await ctx.loaders.of(conversationLoaders).participants.load(conversation.id);
-    return rows.map((row) => row.userId);
+    return rows.slice(0, first).map((row) => row.userId);
   }
 
   @FieldResolver(() => Int, { description: 'How many messages of the conversation have been seen.' })

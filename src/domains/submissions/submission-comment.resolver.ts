@@ -1,6 +1,7 @@
 // Fields of a submission comment that are not plain columns.
 import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
+import { MAX_ATTACHMENT_IDS } from '../../graphql/list-bounds';
 import { localIdOf } from '../../canvas/canvas-id';
 import { SubmissionComment } from './submission-comment.entity';
 import { SubmissionCommentType } from './submission-comment.type';
@@ -23,9 +24,9 @@ export class SubmissionCommentResolver {
   }
 
   @FieldResolver(() => [ID], {
-    description: 'Global ids of the files attached to the comment (body.attachment_ids, widened to global).',
+    description: `Global ids of the files attached to the comment (body.attachment_ids, widened to global); the first ${MAX_ATTACHMENT_IDS}.`,
   })
   attachmentIds(@Root() comment: SubmissionComment): string[] {
-    return JSON.parse(comment.attachmentIds) as string[];
+    return (JSON.parse(comment.attachmentIds) as string[]).slice(0, MAX_ATTACHMENT_IDS);
   }
 }

@@ -4,6 +4,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from '
 import { idArgument } from '../../graphql/arguments';
 import { connectionType, findPage, ListOrder, PageArgs, pageRequest } from '../../graphql/connection';
 import { GraphQLContext, prime } from '../../graphql/context';
+import { DEFAULT_HISTORY_SIZE, HistoryArgs, listSize } from '../../graphql/list-bounds';
 import { localIdOf } from '../../canvas/canvas-id';
 import { courseLoaders } from '../courses/course.loaders';
 import { CourseType } from '../courses/course.type';
@@ -67,9 +68,11 @@ export class SubmissionResolver {
   }
 
   @FieldResolver(() => [SubmissionVersionType], {
-    description: 'Every state this submission was seen in, oldest first (by its own clock, then by arrival).',
+    description:
+      'Every state this submission was seen in, oldest first (by its own clock, then by arrival); the first `first` of them.',
   })
-  history(@Root() submission: Submission, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.of(submissionLoaders).history.load(submission.id);
+  async history(@Root() submission: Submission, @Args() args: HistoryArgs, @Ctx() ctx: GraphQLContext) {
+    const first = listSize(args, DEFAULT_HISTORY_SIZE);
+    return (await ctx.loaders.of(submissionLoaders).history.load(submission.id)).slice(0, first);
   }
 }

@@ -4,6 +4,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-g
 import { idArgument } from '../../graphql/arguments';
 import { connectionType, findPage, ListOrder, pageRequest } from '../../graphql/connection';
 import { GraphQLContext, prime } from '../../graphql/context';
+import { MAX_USER_ROLES } from '../../graphql/list-bounds';
 import { localIdOf } from '../../canvas/canvas-id';
 import { applyUserFilter, UsersArgs } from './user.args';
 import { User } from './user.entity';
@@ -47,13 +48,14 @@ export class UserResolver {
   }
 
   @FieldResolver(() => [String], {
-    description: 'LIS roles of the latest launch (roles, split at commas), e.g. Instructor; empty when never launched.',
+    description: `LIS roles of the latest launch (roles, split at commas), e.g. Instructor; empty when never launched. The first ${MAX_USER_ROLES}.`,
   })
   roles(@Root() user: User): string[] {
     return (user.roles ?? '')
       .split(',')
       .map((r) => r.trim())
-      .filter(Boolean);
+      .filter(Boolean)
+      .slice(0, MAX_USER_ROLES);
   }
 
   @FieldResolver(() => String, { nullable: true, description: `Full name (lis_person_name_full). ${PERSONAL}` })
