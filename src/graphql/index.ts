@@ -16,7 +16,7 @@ import type { Metrics } from '../observability/metrics';
 import { accessOf } from '../security/access';
 import { createContext, GraphQLContext } from './context';
 import { formatError } from './errors';
-import { queryLimitsPlugin } from './limits';
+import { MAX_QUERY_TOKENS, queryLimitsPlugin } from './limits';
 import { graphqlSchema } from './schema';
 import { enforceTimeBudgets, timeBudgetPlugin } from './time-budget';
 import { unavailablePlugin } from './unavailable';
@@ -46,6 +46,7 @@ export async function graphqlRouter(deps: GraphQLDependencies): Promise<Router> 
   const server = new ApolloServer<GraphQLContext>({
     schema: enforceTimeBudgets(await graphqlSchema(deps.resolvers)),
     csrfPrevention: true,
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     // On by default: exploring the schema in the IDE is a use. GRAPHQL_INTROSPECTION=false hides it.
     introspection: deps.config.GRAPHQL_INTROSPECTION,
     // One operation per HTTP request, so the limits below bound what one request costs.

@@ -49,6 +49,14 @@ export interface QueryLimits {
 
 export type LimitName = 'depth' | 'aliases' | 'cost';
 
+/**
+ * Most tokens a query may have; past it parsing stops (400 GRAPHQL_PARSE_FAILED). The
+ * limits below are checked after GraphQL's own validation, whose time grows with the
+ * document: a megabyte of fragments takes seconds to validate. The IDE's introspection
+ * query has about 200 tokens, the example queries about 100.
+ */
+export const MAX_QUERY_TOKENS = 5_000;
+
 /** The introspection entry points: GraphiQL's own schema query is deeper than any data query. */
 const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
 
@@ -194,8 +202,8 @@ class CostWalk {
       } else {
         inner = this.fragment(selection.name.value);
       }
-      charge.perItem += inner.perItem;
-      charge.once += inner.once;
+      charge.perItem = saturated(charge.perItem + inner.perItem);
+      charge.once = saturated(charge.once + inner.once);
     }
     return charge;
   }
@@ -214,8 +222,8 @@ class CostWalk {
     if (!hasFirst(field) && !isList(field)) return { perItem: 0, once: leaf ? 0 : 1 + inner.once };
     const bound = listBound(parent.name, field, getArgumentValues(field, node, this.variables));
     if (bound === null) throw new Error(`${parent.name}.${field.name} is a list with no bound`);
-    if (!isList(field)) return { perItem: 0, once: 1 + bound * (1 + inner.perItem) + inner.once };
-    return { perItem: 0, once: leaf ? Math.ceil(bound / SCALARS_PER_OBJECT) : bound * (1 + inner.once) };
+    if (!isList(field)) return { perItem: 0, once: saturated(1 + bound * (1 + inner.perItem) + inner.once) };
+    return { perItem: 0, once: leaf ? Math.ceil(bound / SCALARS_PER_OBJECT) : saturated(bound * (1 + inner.once)) };
   }
 
   private fragment(name: string): Charge {
@@ -241,9 +249,13 @@ class CostWalk {
 }
 
 /**
- * The cost of `operation` with these (coerced) variable values. Past 2^53 the figure is
- * no longer exact; it is then answered as Number.MAX_SAFE_INTEGER, over any limit.
+ * Costs stop at Number.MAX_SAFE_INTEGER, over any limit: past it figures are no longer
+ * exact, and a thousand fragments each spreading the previous twice would otherwise reach
+ * Infinity, which a `first: 0` above turns into NaN, and NaN is over no limit.
  */
+const saturated = (cost: number) => (cost < Number.MAX_SAFE_INTEGER ? cost : Number.MAX_SAFE_INTEGER);
+
+/** The cost of `operation` with these (coerced) variable values. */
 export function operationCost(options: {
   schema: GraphQLSchema;
   document: DocumentNode;
@@ -253,8 +265,7 @@ export function operationCost(options: {
   const root = options.schema.getRootType(options.operation.operation);
   if (!root) throw new Error(`the schema has no ${options.operation.operation} type`);
   const walk = new CostWalk(options.schema, options.document, options.variables);
-  const cost = walk.selectionSet(options.operation.selectionSet, root).once;
-  return Math.min(cost, Number.MAX_SAFE_INTEGER);
+  return walk.selectionSet(options.operation.selectionSet, root).once;
 }
 
 export function limitError(limit: LimitName, value: number, max: number): GraphQLError {

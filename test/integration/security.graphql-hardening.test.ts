@@ -7,11 +7,11 @@
 // means production).
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
-import { buildSchema } from 'graphql';
+import { buildSchema, OperationDefinitionNode, parse } from 'graphql';
 import request from 'supertest';
 import { loadConfig } from '../../src/config';
 import { graphqlSchema } from '../../src/graphql/schema';
-import { queryLimitsPlugin, unboundedLists } from '../../src/graphql/limits';
+import { operationCost, queryLimitsPlugin, unboundedLists } from '../../src/graphql/limits';
 import { createLogger } from '../../src/logger';
 import { resolvers } from '../../src/modules';
 import { describeEachDatabase } from '../support/databases';
@@ -27,6 +27,8 @@ import {
 import { authorization, graphqlPost, securedApp } from '../support/security';
 
 const READ = authorization('read');
+const THREE_FULL_PAGES =
+  'b: courses(first: 100) { nodes { submissions(first: 100) { nodes { comments(first: 100) { nodes { id } } } } } }';
 const COURSE = gid(900);
 const SUBMISSION = gid(9001);
 const CONVERSATION = gid(9100);
@@ -108,6 +110,36 @@ describeEachDatabase('GraphQL hardening', (db) => {
       // Each course: 1, and per spread its submissions: 1 + 100 × (1 + 1).
       expect(res.body.errors[0].extensions.limit).toEqual({ name: 'cost', value: 1 + 100 * (1 + 3 * 201), max: 50000 });
       expect((await graphqlPost(app, query, READ, { n: 10 })).status).toBe(200);
+    });
+
+    it('keeps a cost too large for a number over the limit, even under a list of none', async () => {
+      // 2^1100 spreads of F0: Infinity as a double, and NaN once multiplied by first: 0.
+      // Too many tokens for a request (below); the walk must still stay finite.
+      const fragments = ['fragment F0 on Course { submissions(first: 1) { totalCount } }'];
+      for (let i = 1; i <= 1100; i++) fragments.push(`fragment F${i} on Course { ...F${i - 1} ...F${i - 1} }`);
+      const schema = await graphqlSchema(resolvers);
+      const costOf = (query: string) => {
+        const document = parse(query);
+        const operation = document.definitions[0] as OperationDefinitionNode;
+        return operationCost({ schema, document, operation, variables: {} });
+      };
+      expect(costOf(`{ a: courses(first: 0) { nodes { ...F1100 } } ${THREE_FULL_PAGES} } ${fragments.join(' ')}`)).toBe(
+        1 + 1020201,
+      );
+      expect(costOf(`{ courses(first: 1) { nodes { ...F1100 } } } ${fragments.join(' ')}`)).toBe(
+        Number.MAX_SAFE_INTEGER,
+      );
+    });
+
+    it('refuses a query of more than 5000 tokens before validating it', async () => {
+      const fields = Array.from({ length: 5000 }, () => 'id').join(' ');
+      const res = await graphqlPost(app, `{ courses { nodes { ${fields} } } }`, READ);
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0]).toMatchObject({
+        // graphql-js's own words ("more that" in 16.x).
+        message: expect.stringMatching(/^Syntax Error: Document contains more th.. 5000 tokens\. Parsing aborted\.$/),
+        extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+      });
     });
 
     it('still leaves bad variable values to GraphQL, which names the variable', async () => {
