@@ -5,6 +5,7 @@ import { ReplayProgress1763800000001 } from './1763800000001-replay-progress';
 import { CourseFactVersions1763800000002 } from './1763800000002-course-fact-versions';
 import { LtiLaunches1763800000200 } from './1763800000200-lti-launches';
 import { GraphqlListIndexes1763900000000 } from './1763900000000-graphql-list-indexes';
+import { GraphqlFilterIndexes1764000000100 } from './1764000000100-graphql-filter-indexes';
 import { Assignments1764000000300 } from './1764000000300-assignments';
 
 export const migrations = [
@@ -13,5 +14,6 @@ export const migrations = [
   CourseFactVersions1763800000002,
   LtiLaunches1763800000200,
   GraphqlListIndexes1763900000000,
+  GraphqlFilterIndexes1764000000100,
   Assignments1764000000300,
 ];

@@ -97,7 +97,8 @@ const shardNumber = z
   .refine((v) => v < 900_000n, 'must be below 900000 (shards from 900000 up hold ids this service makes up)');
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Error details (stack traces in answers) are opt-in: only an explicit development shows them.
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: databaseUrl.default('sqlite:./data/events.sqlite'),
@@ -126,6 +127,8 @@ const schema = z.object({
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),
   GRAPHQL_MAX_COST: positiveInt.default(50_000),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  // Wall-clock budget of one GraphQL execution; past it the answer is a 503 QUERY_TIMEOUT.
+  GRAPHQL_TIMEOUT_MS: positiveInt.default(5_000),
   GRAPHQL_INTROSPECTION: booleanFlag.default(true),
   REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),

@@ -16,14 +16,20 @@ import type { Metrics } from '../observability/metrics';
 import { accessOf } from '../security/access';
 import { createContext, GraphQLContext } from './context';
 import { formatError } from './errors';
-import { queryLimitsPlugin } from './limits';
+import { MAX_QUERY_TOKENS, queryLimitsPlugin } from './limits';
 import { graphqlSchema } from './schema';
+import { enforceTimeBudgets, timeBudgetPlugin } from './time-budget';
 import { unavailablePlugin } from './unavailable';
 
 export interface GraphQLDependencies {
   config: Pick<
     Config,
-    'NODE_ENV' | 'GRAPHQL_MAX_DEPTH' | 'GRAPHQL_MAX_ALIASES' | 'GRAPHQL_MAX_COST' | 'GRAPHQL_INTROSPECTION'
+    | 'NODE_ENV'
+    | 'GRAPHQL_MAX_DEPTH'
+    | 'GRAPHQL_MAX_ALIASES'
+    | 'GRAPHQL_MAX_COST'
+    | 'GRAPHQL_TIMEOUT_MS'
+    | 'GRAPHQL_INTROSPECTION'
   >;
   dataSource: DataSource;
   logger: Logger;
@@ -38,8 +44,9 @@ const QUERY_BODY_LIMIT = '1mb';
 export async function graphqlRouter(deps: GraphQLDependencies): Promise<Router> {
   const development = deps.config.NODE_ENV === 'development';
   const server = new ApolloServer<GraphQLContext>({
-    schema: await graphqlSchema(deps.resolvers),
+    schema: enforceTimeBudgets(await graphqlSchema(deps.resolvers)),
     csrfPrevention: true,
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     // On by default: exploring the schema in the IDE is a use. GRAPHQL_INTROSPECTION=false hides it.
     introspection: deps.config.GRAPHQL_INTROSPECTION,
     // One operation per HTTP request, so the limits below bound what one request costs.
@@ -59,6 +66,7 @@ export async function graphqlRouter(deps: GraphQLDependencies): Promise<Router> 
         maxAliases: deps.config.GRAPHQL_MAX_ALIASES,
         maxCost: deps.config.GRAPHQL_MAX_COST,
       }),
+      timeBudgetPlugin({ budgetMs: deps.config.GRAPHQL_TIMEOUT_MS, logger: deps.logger }),
       ...(deps.metrics ? [graphqlMetricsPlugin(deps.metrics)] : []),
       unavailablePlugin(),
     ],

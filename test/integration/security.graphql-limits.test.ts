@@ -185,6 +185,13 @@ describe('GraphQL limits set by configuration', () => {
     expect((await graphqlPost(app, '{ courses(first: 99) { nodes { id } } }', READ)).status).toBe(200);
   });
 
+  it('charges a count 20, once per connection rather than per item', async () => {
+    // 1 for the connection, 79 courses, 20 for the count: exactly the limit.
+    expect((await graphqlPost(app, '{ courses(first: 79) { totalCount nodes { id } } }', READ)).status).toBe(200);
+    const res = await graphqlPost(app, '{ courses(first: 80) { totalCount nodes { id } } }', READ);
+    expect(res.body.errors[0].extensions.limit).toEqual({ name: 'cost', value: 101, max: 100 });
+  });
+
   it('refuses introspection when GRAPHQL_INTROSPECTION is false', async () => {
     const res = await graphqlPost(app, '{ __schema { queryType { name } } }', READ);
     expect(res.status).toBe(400);

@@ -8,6 +8,7 @@ import { GraphQLContext } from '../../graphql/context';
 import { WithLocalId } from '../../graphql/local-id';
 import { ListOrder, listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
 import { User, userLoaders, UserType } from '../users';
+import { ListArgs, listSize } from '../../graphql/list-bounds';
 import { applyConversationFilter, ConversationsArgs } from './conversation.args';
 import { ConversationMessageConnection } from './conversation-message.type';
 import { Conversation } from './conversation.entity';
@@ -44,20 +45,30 @@ export class ConversationResolver extends WithLocalId(ConversationType) {
 
   @FieldResolver(() => [ID], {
     description:
-      'Global ids of everyone who took part: its starter and the authors of its messages; distinct, ascending.',
+      'Global ids of everyone who took part: its starter and the authors of its messages; distinct, ascending; the first `first` of them.',
   })
-  async participantIds(@Root() conversation: Conversation, @Ctx() ctx: GraphQLContext): Promise<string[]> {
+  async participantIds(
+    @Root() conversation: Conversation,
+    @Args() args: ListArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<string[]> {
+    const first = listSize(args);
     const rows = await ctx.loaders.of(conversationLoaders).participants.load(conversation.id);
-    return rows.map((row) => row.userId);
+    return rows.slice(0, first).map((row) => row.userId);
   }
 
   // One statement for the participant ids of every conversation of a response, one for the users.
   @FieldResolver(() => [UserType], {
     description:
-      'Its participants (as in participantIds, ascending id) that are known as users; participantIds lists them all.',
+      'Its participants that are known as users, among the first `first` of participantIds (ascending id); participantIds lists them all.',
   })
-  async participants(@Root() conversation: Conversation, @Ctx() ctx: GraphQLContext): Promise<User[]> {
-    const rows = await ctx.loaders.of(conversationLoaders).participants.load(conversation.id);
+  async participants(
+    @Root() conversation: Conversation,
+    @Args() args: ListArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<User[]> {
+    const first = listSize(args);
+    const rows = (await ctx.loaders.of(conversationLoaders).participants.load(conversation.id)).slice(0, first);
     const users = await ctx.loaders.of(userLoaders).byId.loadMany(rows.map((row) => row.userId));
     return users.filter((user): user is User => user !== null && !(user instanceof Error));
   }

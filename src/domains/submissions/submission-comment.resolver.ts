@@ -5,6 +5,7 @@ import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
 import { WithLocalId } from '../../graphql/local-id';
 import { userLoaders, UserType } from '../users';
+import { MAX_ATTACHMENT_IDS } from '../../graphql/list-bounds';
 import { SubmissionComment } from './submission-comment.entity';
 import { SubmissionCommentType } from './submission-comment.type';
 import { submissionLoaders } from './submission.loaders';
@@ -21,10 +22,10 @@ export class SubmissionCommentResolver extends WithLocalId(SubmissionCommentType
   }
 
   @FieldResolver(() => [ID], {
-    description: 'Global ids of the files attached to the comment (body.attachment_ids, widened to global).',
+    description: `Global ids of the files attached to the comment (body.attachment_ids, widened to global); the first ${MAX_ATTACHMENT_IDS}.`,
   })
   attachmentIds(@Root() comment: SubmissionComment): string[] {
-    return JSON.parse(comment.attachmentIds) as string[];
+    return (JSON.parse(comment.attachmentIds) as string[]).slice(0, MAX_ATTACHMENT_IDS);
   }
 
   @FieldResolver(() => UserType, {

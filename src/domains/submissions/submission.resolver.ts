@@ -9,6 +9,7 @@ import { WithLocalId } from '../../graphql/local-id';
 import { ListOrder, listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
 import { courseLoaders, CourseType } from '../courses';
 import { userLoaders, UserType } from '../users';
+import { DEFAULT_HISTORY_SIZE, HistoryArgs, listSize } from '../../graphql/list-bounds';
 import { applySubmissionFilter, checkSubmissionFilter, submissionOrder, SubmissionsArgs } from './submission.args';
 import { SubmissionCommentConnection } from './submission-comment.type';
 import { SubmissionVersionType } from './submission-version.type';
@@ -74,9 +75,11 @@ export class SubmissionResolver extends WithLocalId(
   }
 
   @FieldResolver(() => [SubmissionVersionType], {
-    description: 'Every state this submission was seen in, oldest first (by its own clock, then by arrival).',
+    description:
+      'Every state this submission was seen in, oldest first (by its own clock, then by arrival); the first `first` of them.',
   })
-  history(@Root() submission: Submission, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.of(submissionLoaders).history.load(submission.id);
+  async history(@Root() submission: Submission, @Args() args: HistoryArgs, @Ctx() ctx: GraphQLContext) {
+    const first = listSize(args, DEFAULT_HISTORY_SIZE);
+    return (await ctx.loaders.of(submissionLoaders).history.load(submission.id)).slice(0, first);
   }
 }

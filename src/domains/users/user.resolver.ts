@@ -5,6 +5,7 @@ import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
 import { WithLocalId } from '../../graphql/local-id';
 import { listPage, TopLevelList } from '../../graphql/pagination';
+import { MAX_USER_ROLES } from '../../graphql/list-bounds';
 import { applyUserFilter, UsersArgs } from './user.args';
 import { User } from './user.entity';
 import { userLoaders } from './user.loaders';
@@ -43,13 +44,14 @@ export class UserResolver extends WithLocalId(
   }
 
   @FieldResolver(() => [String], {
-    description: 'LIS roles of the latest launch (roles, split at commas), e.g. Instructor; empty when never launched.',
+    description: `LIS roles of the latest launch (roles, split at commas), e.g. Instructor; empty when never launched. The first ${MAX_USER_ROLES}.`,
   })
   roles(@Root() user: User): string[] {
     return (user.roles ?? '')
       .split(',')
       .map((r) => r.trim())
-      .filter(Boolean);
+      .filter(Boolean)
+      .slice(0, MAX_USER_ROLES);
   }
 
   @FieldResolver(() => String, { nullable: true, description: `Full name (lis_person_name_full). ${PERSONAL}` })
