@@ -129,6 +129,7 @@ export class Replayer {
       metadata,
       body,
       contentHash: row.contentHash,
+      receivedAt: row.receivedAt,
     });
     const error = classification.status === 'PROJECTED' ? null : classification.error;
     if (classification.status === 'PROJECTED') await project(this.registry, classification, row.id, tx);

@@ -7,6 +7,8 @@ import type { ContextProjector, Projector } from './projector';
 export interface ProjectionSettings {
   /** LTI_DEFAULT_SHARD: the shard of launches whose root account no live event has named yet. */
   ltiDefaultShard?: bigint | null;
+  /** CLOCK_SKEW_SECONDS: how far ahead of its arrival an event's clock may be and still win latest state. */
+  clockSkewSeconds?: number;
 }
 
 export interface DomainModule {

@@ -14,6 +14,8 @@ export interface ClassifiableEvent {
   metadata: unknown;
   body: unknown;
   contentHash: string;
+  /** When the log received it; without it every clock is believed. */
+  receivedAt?: Date;
 }
 
 export type Classification =
@@ -37,6 +39,12 @@ export function classify(registry: ProjectorRegistry, event: ClassifiableEvent):
       metadata: metadata.data,
       body: body.data,
       contentHash: event.contentHash,
+      ...(event.receivedAt
+        ? {
+            receivedAt: event.receivedAt,
+            clockLimit: new Date(event.receivedAt.getTime() + registry.clockSkewSeconds * 1000),
+          }
+        : {}),
     },
   };
 }

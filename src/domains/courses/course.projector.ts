@@ -3,7 +3,14 @@
 import { EntityManager } from 'typeorm';
 import { findForUpdate, writeRow } from '../../projection/rows';
 import { earlier, later } from '../../canvas/time';
-import { ContextProjector, globalId, isNewer, ProjectedEvent, stateVersion } from '../../projection/projector';
+import {
+  activityTime,
+  ContextProjector,
+  globalId,
+  isNewer,
+  ProjectedEvent,
+  stateVersion,
+} from '../../projection/projector';
 import { Course } from './course.entity';
 
 export interface CourseFacts {
@@ -25,9 +32,10 @@ export async function touchCourse(
 ): Promise<void> {
   const current = await findForUpdate(tx, Course, { id: courseId });
   const version = stateVersion(event);
+  const activeAt = activityTime(event);
   const changes: Partial<Course> = {
-    firstSeenAt: earlier(current?.firstSeenAt, event.time)!,
-    lastActivityAt: later(current?.lastActivityAt, event.time)!,
+    firstSeenAt: earlier(current?.firstSeenAt, activeAt)!,
+    lastActivityAt: later(current?.lastActivityAt, activeAt)!,
   };
   // Each fact is the value of the newest event that carried it (absent facts never
   // erase; an explicit null does). One version per fact, not one for all: otherwise an

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { findForUpdate, writeRow } from '../../projection/rows';
 import { canvasId, optionalNullable, text } from '../../canvas/fields';
-import { globalId, isNewer, Projector, stateVersion } from '../../projection/projector';
+import { activityTime, globalId, isNewer, Projector, stateVersion } from '../../projection/projector';
 import { earlier, later } from '../../canvas/time';
 import { touchCourse } from '../courses/course.projector';
 import { Course } from '../courses/course.entity';
@@ -34,10 +34,10 @@ export const resourceLinkProjector: Projector<z.output<typeof body>> = {
     const current = await findForUpdate(tx, ResourceLink, { id });
     const version = stateVersion(event);
     const changes: Partial<ResourceLink> = {
-      updatedAt: later(current?.updatedAt, event.time),
+      updatedAt: later(current?.updatedAt, activityTime(event)),
       createdAt:
         event.name === 'lti_resource_link_created'
-          ? earlier(current?.createdAt, event.time)
+          ? earlier(current?.createdAt, activityTime(event))
           : (current?.createdAt ?? null),
     };
     if (isNewer(version, current?.stateVersion)) {

@@ -3,7 +3,7 @@
 // email, roles) are written by the LTI projection through seeUser.
 import { EntityManager } from 'typeorm';
 import { findForUpdate, writeRow } from '../../projection/rows';
-import { ContextProjector, globalId, isNewer, stateVersion } from '../../projection/projector';
+import { activityTime, ContextProjector, globalId, isNewer, stateVersion } from '../../projection/projector';
 import { later } from '../../canvas/time';
 import { User } from './user.entity';
 
@@ -32,7 +32,7 @@ export const userContextProjector: ContextProjector = {
     const userId = globalId(event, event.metadata.user_id);
     if (!userId) return;
     const version = stateVersion(event);
-    await seeUser(tx, userId, event.time, (current) => {
+    await seeUser(tx, userId, activityTime(event), (current) => {
       const changes: Partial<User> = {};
       // Each fact is the value of the newest event that carried it: absent metadata
       // erases nothing, an explicit null in a newer event does.
