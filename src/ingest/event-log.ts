@@ -125,10 +125,17 @@ export class EventLog {
     }
   }
 
-  private transaction(parts: AppendPart[], faults: ReadonlyMap<IncomingItem, string>): Promise<ItemOutcome[][]> {
-    return inTransaction(this.dataSource, (tx) =>
-      withUnitOfWork(tx, this.registry.keyedEntities, () => this.appendIn(tx, parts, faults)),
-    );
+  /** One transaction of appendIn; a trial is rolled back (by throwing TRIAL_ROLLBACK) after its last write. */
+  private transaction(
+    parts: AppendPart[],
+    faults: ReadonlyMap<IncomingItem, string>,
+    trial = false,
+  ): Promise<ItemOutcome[][]> {
+    return inTransaction(this.dataSource, async (tx) => {
+      const outcomes = await withUnitOfWork(tx, this.registry.keyedEntities, () => this.appendIn(tx, parts, faults));
+      if (trial) throw TRIAL_ROLLBACK;
+      return outcomes;
+    });
   }
 
   /**
@@ -161,7 +168,7 @@ export class EventLog {
       .map((part) => ({ ...part, items: part.items.filter((item) => only.has(item)) }))
       .filter((part) => part.items.length > 0);
     try {
-      await this.transaction(trial, faults).then(() => Promise.reject(TRIAL_ROLLBACK));
+      await this.transaction(trial, faults, true);
     } catch (error) {
       if (error === TRIAL_ROLLBACK) return null;
       if (isDataError(error)) return error;

@@ -17,6 +17,7 @@ import { renderPage } from './launch-page';
 import { LtiFact } from '../domains/lti/lti-fact.entity';
 import { consumerScope, launchBody, LaunchBody, LTI_LAUNCH_EVENT } from '../domains/lti/lti-launch.projector';
 import { LtiNonce } from './lti-nonce.entity';
+import { storedLaunchBody } from './launch-parameters';
 import { hmacSha1Signature, OAuthParameter, parseFormEncoded, signatureBaseString, signaturesMatch } from './oauth1';
 
 export interface LaunchRouteOptions {
@@ -70,7 +71,7 @@ export function launchRouter(options: LaunchRouteOptions): Router {
             kind: 'event',
             event: toEnvelopedEvent({
               metadata: { event_name: LTI_LAUNCH_EVENT, event_time: receivedAt.toISOString(), producer: 'lti' },
-              body: storedBody(parameters),
+              body: storedLaunchBody(parameters),
             }),
           },
         ],
@@ -154,7 +155,7 @@ async function verify(
       true,
     );
   }
-  const parsed = launchBody.safeParse(storedBody(parameters));
+  const parsed = launchBody.safeParse(storedLaunchBody(parameters));
   if (!parsed.success) throw new LaunchRefusal(describeIssues(parsed.error, ''), true);
   const nonce = single(parameters, 'oauth_nonce', true)!;
   if (nonce.length > 128) throw new LaunchRefusal('oauth_nonce is longer than 128 characters', true);
@@ -209,17 +210,6 @@ async function consumeNonce(
     await tx.insert(LtiNonce, { consumerKey, nonce, expiresAt });
     return true;
   });
-}
-
-/** Every parameter but the signature; a repeated one as the list of its values. */
-function storedBody(parameters: readonly OAuthParameter[]): Record<string, string | string[]> {
-  const body: Record<string, string | string[]> = {};
-  for (const [name, value] of parameters) {
-    if (name === 'oauth_signature') continue;
-    const known = body[name];
-    body[name] = known === undefined ? value : Array.isArray(known) ? [...known, value] : [known, value];
-  }
-  return body;
 }
 
 /** The page naming what this launch recorded: the course and link as they now stand. */
