@@ -24,7 +24,6 @@ import {
   fixture,
   freshLocalId,
   globalIdOf,
-  ndjson,
   submissionEvent,
   withMetadata,
 } from '../support/builders';
