@@ -9,6 +9,7 @@ import { withUnitOfWork } from '../projection/unit-of-work';
 import { EnvelopedEvent } from './envelope';
 import { EventRecord, EventStatus } from '../log/event.entity';
 import { GroupCommit } from './group-commit';
+import { nextTurn } from './json-array';
 import { ProjectorRegistry } from '../projection/projector';
 import { Classification, classify, preloadRows, project } from '../projection/runner';
 import { RejectedEvent } from '../log/rejected-event.entity';
@@ -98,7 +99,7 @@ export class EventLog {
     // chunks, each its own transaction, with a turn of the event loop between them.
     const outcomes: ItemOutcome[] = [];
     for (let start = 0; start < items.length; start += SQLITE_CHUNK) {
-      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (start > 0) await nextTurn();
       const chunk = await this.groups.submit({ items: items.slice(start, start + SQLITE_CHUNK), source, receivedAt });
       for (const outcome of chunk) outcomes.push({ ...outcome, index: outcome.index + start });
     }
