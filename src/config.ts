@@ -111,6 +111,8 @@ const schema = z.object({
   LTI_TIMESTAMP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   LTI_DEFAULT_SHARD: shardNumber.optional(),
   TRUST_PROXY: booleanFlag.default(false),
+  // An event clock further ahead of its arrival than this is kept but never wins latest state.
+  CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(86_400),
   // 8 MiB: a 1,000-event batch fits many times over, and a refused body stored whole still
   // fits MariaDB's default 16 MiB max_allowed_packet (and a MEDIUMTEXT column).
   INGEST_BODY_LIMIT: byteSize.default(8 * 1024 * 1024),

@@ -56,7 +56,10 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
   app.use(securityHeaders({ assetPrefixes: [`/graphql${IDE_ASSET_PREFIX}`] }));
   app.use('/metrics', metricsRouter(metrics, tokens));
 
-  const registry = buildProjectorRegistry(undefined, { ltiDefaultShard: config.LTI_DEFAULT_SHARD });
+  const registry = buildProjectorRegistry(undefined, {
+    ltiDefaultShard: config.LTI_DEFAULT_SHARD,
+    clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
+  });
   const eventLog = new MeteredEventLog(dataSource, registry, metrics);
   const ingest = ingestGate(tokens, { signedPayloads: Boolean(deps.verifier) });
   app.use(

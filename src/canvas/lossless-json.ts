@@ -24,11 +24,20 @@ export function canonicalJson(value: unknown): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object' && !isLosslessNumber(value)) {
-    const sorted: Record<string, unknown> = {};
+    const sorted = dataObject();
     for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
     return sorted;
   }
   return value;
+}
+
+/**
+ * An object whose keys are only data. On a plain `{}`, assigning "__proto__" sets the
+ * prototype instead of a key: two events differing only in a "__proto__" key hashed the
+ * same (the second was answered duplicate and dropped) and the payload view lost it.
+ */
+export function dataObject(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
 }
 
 export function sha256Hex(text: string): string {
@@ -40,8 +49,17 @@ export function losslessToPlain(value: unknown): unknown {
   if (isLosslessNumber(value)) return (value as LosslessNumber).toString();
   if (Array.isArray(value)) return value.map(losslessToPlain);
   if (value && typeof value === 'object') {
+    // A key "__proto__" stays a key: defined, not assigned (see dataObject). The result is
+    // an ordinary object otherwise, as GraphQL's JSON scalar expects.
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = losslessToPlain(v);
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, k, {
+        value: losslessToPlain(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return out;
   }
   return value;

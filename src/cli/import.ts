@@ -26,7 +26,13 @@ runCli(async () => {
     Presets.shades_classic,
   );
   const result = await importNdjson(
-    new EventLog(dataSource, buildProjectorRegistry(undefined, { ltiDefaultShard: config.LTI_DEFAULT_SHARD })),
+    new EventLog(
+      dataSource,
+      buildProjectorRegistry(undefined, {
+        ltiDefaultShard: config.LTI_DEFAULT_SHARD,
+        clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
+      }),
+    ),
     positionals[0],
     {
       batchSize,

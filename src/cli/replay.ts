@@ -23,7 +23,10 @@ runCli(async () => {
   );
   const result = await new Replayer(
     dataSource,
-    buildProjectorRegistry(undefined, { ltiDefaultShard: config.LTI_DEFAULT_SHARD }),
+    buildProjectorRegistry(undefined, {
+      ltiDefaultShard: config.LTI_DEFAULT_SHARD,
+      clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
+    }),
     projectionEntities,
   ).run({
     chunkSize,

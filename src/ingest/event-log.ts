@@ -5,11 +5,12 @@
 // through the registry.
 import { DataSource, EntityManager, In } from 'typeorm';
 import { insertReturningId, insertRows } from '../db/bulk-insert';
-import { isDatabaseUnavailable } from '../db/availability';
-import { inTransaction, isTransientConflict } from '../db/transaction';
+import { isDataError, isDatabaseUnavailable } from '../db/availability';
+import { inTransaction, isSqlite, isTransientConflict } from '../db/transaction';
 import { EnvelopedEvent } from './envelope';
 import { EventRecord, EventStatus } from '../log/event.entity';
 import { GroupCommit } from './group-commit';
+import { nextTurn } from './json-array';
 import { ProjectorRegistry } from '../projection/projector';
 import { Classification, classify, projectAll, ProjectionWork } from '../projection/runner';
 import { RejectedEvent } from '../log/rejected-event.entity';
@@ -59,6 +60,15 @@ interface AppendPart {
  */
 const HASH_LOOKUP_CHUNK = 500;
 
+/** Items per transaction of a large request on SQLite (see append). */
+export const SQLITE_CHUNK = 500;
+
+/** Refused events looked for in one commit before the failure is taken as the database's own. */
+const MAX_FAULTS_PER_COMMIT = 16;
+
+/** Thrown to roll a trial commit back (findFault). */
+const TRIAL_ROLLBACK = Symbol('trial rollback');
+
 const GROUP_COMMIT = {
   concurrency: 2,
   maxItems: 1000,
@@ -83,26 +93,105 @@ export class EventLog {
    */
   async append(items: IncomingItem[], source: IngestSource, receivedAt = new Date()): Promise<ItemOutcome[]> {
     if (items.length === 0) return [];
-    return this.groups.submit({ items, source, receivedAt });
+    if (!isSqlite(this.dataSource) || items.length <= SQLITE_CHUNK)
+      return this.groups.submit({ items, source, receivedAt });
+    // better-sqlite3 runs a transaction without ever yielding: 70,000 events in one held
+    // the event loop for 10 s (/healthz, GraphQL and every other request waited). In
+    // chunks, each its own transaction, with a turn of the event loop between them.
+    const outcomes: ItemOutcome[] = [];
+    for (let start = 0; start < items.length; start += SQLITE_CHUNK) {
+      if (start > 0) await nextTurn();
+      const chunk = await this.groups.submit({ items: items.slice(start, start + SQLITE_CHUNK), source, receivedAt });
+      for (const outcome of chunk) outcomes.push({ ...outcome, index: outcome.index + start });
+    }
+    return outcomes;
   }
 
-  /** One group's transaction: append every part's items, then project the new events. */
-  private commit(parts: AppendPart[]): Promise<ItemOutcome[][]> {
+  /**
+   * Commits the parts; should the database refuse a value one event carries (see
+   * isDataError), that event is found, kept as INVALID with the database's reason and
+   * not projected, and the rest are committed again without it: one poison event no
+   * longer fails its whole batch (which was answered 503 and retried by Canvas for ever).
+   */
+  private async commit(parts: AppendPart[]): Promise<ItemOutcome[][]> {
+    const faults = new Map<IncomingItem, string>();
+    for (;;) {
+      try {
+        return await this.transaction(parts, faults);
+      } catch (error) {
+        if (!isDataError(error) || faults.size >= MAX_FAULTS_PER_COMMIT) throw error;
+        const found = await this.findFault(parts, faults);
+        if (!found) throw error;
+        faults.set(found.item, found.reason);
+      }
+    }
+  }
+
+  /**
+   * One group's transaction: append every part's items, then project the new events. A
+   * trial is rolled back (by throwing TRIAL_ROLLBACK) after its last write. */
+  private transaction(
+    parts: AppendPart[],
+    faults: ReadonlyMap<IncomingItem, string>,
+    trial = false,
+  ): Promise<ItemOutcome[][]> {
     return inTransaction(this.dataSource, async (tx) => {
-      const { outcomes, toProject } = await this.appendToLog(tx, parts);
+      const { outcomes, toProject } = await this.appendToLog(tx, parts, faults);
       await projectAll(this.registry, tx, toProject);
+      if (trial) throw TRIAL_ROLLBACK;
       return outcomes;
     });
   }
 
   /**
+   * The event whose projection the database refuses: halves the suspects, trying each
+   * half alone in a transaction that is rolled back (about log2(n) + 1 of them, only on
+   * this rare path; a savepoint per item would cost every batch). Null when no single
+   * event fails alone (then the failure is nobody's in particular).
+   */
+  private async findFault(
+    parts: AppendPart[],
+    faults: ReadonlyMap<IncomingItem, string>,
+  ): Promise<{ item: IncomingItem; reason: string } | null> {
+    let suspects = parts.flatMap((p) => p.items.filter((item) => item.kind === 'event' && !faults.has(item)));
+    while (suspects.length > 1) {
+      const half = suspects.slice(0, Math.ceil(suspects.length / 2));
+      suspects = (await this.failureOf(parts, half, faults)) ? half : suspects.slice(half.length);
+    }
+    const failure = suspects.length === 1 ? await this.failureOf(parts, suspects, faults) : null;
+    return failure ? { item: suspects[0], reason: refusedReason(failure) } : null;
+  }
+
+  /** The data error of a trial commit of just `items` (rolled back either way), or null. */
+  private async failureOf(
+    parts: AppendPart[],
+    items: IncomingItem[],
+    faults: ReadonlyMap<IncomingItem, string>,
+  ): Promise<unknown> {
+    const only = new Set(items);
+    const trial = parts
+      .map((part) => ({ ...part, items: part.items.filter((item) => only.has(item)) }))
+      .filter((part) => part.items.length > 0);
+    try {
+      await this.transaction(trial, faults, true);
+    } catch (error) {
+      if (error === TRIAL_ROLLBACK) return null;
+      if (isDataError(error)) return error;
+      throw error;
+    }
+    return null;
+  }
+
+  /**
    * The append step: events new to the log are inserted (classified, so their status is
-   * stored with them), repeats answered as duplicates of the stored event, rejected items
-   * kept. Returns each part's outcomes and the new events to project, in arrival order.
+   * stored with them; an event the database refused is INVALID), repeats answered as
+   * duplicates of the stored event, rejected items kept. Returns each part's outcomes and
+   * the new events to project, in arrival order.
    */
   private async appendToLog(
     tx: EntityManager,
     parts: AppendPart[],
+    faults: ReadonlyMap<IncomingItem, string>,
   ): Promise<{ outcomes: ItemOutcome[][]; toProject: ProjectionWork[] }> {
     const known = await this.knownHashes(
       tx,
@@ -117,7 +206,10 @@ export class EventLog {
         const { event } = item;
         if (known.has(event.contentHash) || fresh.has(event.contentHash)) return { ...at, kind: 'duplicate', event };
         fresh.add(event.contentHash);
-        const classification = classify(this.registry, event);
+        const fault = faults.get(item);
+        const classification: Classification = fault
+          ? { status: 'INVALID', error: fault }
+          : classify(this.registry, { ...event, receivedAt });
         const error = classification.status === 'PROJECTED' ? null : wellFormed(classification.error);
         return { ...at, kind: 'new', event, classification, error };
       }),
@@ -201,6 +293,14 @@ export class EventLog {
     }
     return known;
   }
+}
+
+/** What a refused event is kept with: the database's own words (they name the column). */
+function refusedReason(error: unknown): string {
+  const e = error as { code?: string; message?: string; driverError?: { code?: string; sqlMessage?: string } };
+  const code = e.driverError?.code ?? e.code ?? 'data error';
+  const message = (e.driverError?.sqlMessage ?? e.message ?? '').slice(0, 300);
+  return `the database refused a value of this event (${code}: ${message}); kept unprojected, replay retries it`;
 }
 
 /**

@@ -134,6 +134,7 @@ export class Replayer {
       metadata,
       body,
       contentHash: row.contentHash,
+      receivedAt: row.receivedAt,
     });
     const error = classification.status === 'PROJECTED' ? null : classification.error;
     if (classification.status === 'PROJECTED') toProject.push({ classification, sequence: row.id });

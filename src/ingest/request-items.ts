@@ -6,6 +6,7 @@ import { toEnvelopedEvent } from './envelope';
 import { IncomingItem } from './event-log';
 import { CanvasJwtVerifier, looksLikeJws } from './jwt';
 import { parseLossless, stringifyLossless } from '../canvas/lossless-json';
+import { ELEMENTS_PER_TURN, mapWithTurns, nextTurn, splitJsonArray } from './json-array';
 
 export interface ParsedRequest {
   /** A batch answers per item; a single event answers with its own status. */
@@ -66,12 +67,29 @@ export async function parseEventsRequest(
     const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
     if (lines.length === 0) throw new BadInputError('no events: the NDJSON body is empty', 'body');
     const items: IncomingItem[] = [];
-    for (const [index, line] of lines.entries()) items.push(await toItem(line, `[${index}]`, verifier));
+    for (const [index, line] of lines.entries()) {
+      if (index > 0 && index % ELEMENTS_PER_TURN === 0) await nextTurn();
+      items.push(await toItem(line, `[${index}]`, verifier));
+    }
     return { batch: true, items };
   }
   if (looksLikeJws(text)) return { batch: false, items: [await toItem(text, null, verifier)] };
   if (!JSON_TYPES.has(type) && !type.endsWith('+json')) {
     throw new BadInputError(`a ${type} body must be a signed payload (compact JWS)`, 'body', 415);
+  }
+  const elements = splitJsonArray(text);
+  if (elements) {
+    checkNesting(text);
+    const items = await mapWithTurns(elements, (element, index) => {
+      let value: unknown;
+      try {
+        value = parseLossless(element);
+      } catch {
+        return null; // the whole-body parse below says what is wrong, and where
+      }
+      return envelopeItem(value, `[${index}]`);
+    });
+    if (!items.includes(null)) return { batch: true, items: items as IncomingItem[] };
   }
   const parsed = parseJson(text);
   if (Array.isArray(parsed)) {

@@ -2,6 +2,7 @@
 // every query and body parameter and the URL the consumer signed), a fresh timestamp, the
 // parameters the projection needs, and an unused nonce — cheapest and unauthenticated
 // checks first. No HTTP here: the route hands in the parameters and the public URL.
+import { storedLaunchBody } from './launch-parameters';
 import { hmacSha1Signature, OAuthParameter, signatureBaseString, signaturesMatch } from './oauth1';
 import type { LaunchParameters, LaunchProjection } from './launch-projection';
 import { MAX_NONCE_LENGTH, NonceStore } from './nonce-store';
@@ -96,14 +97,9 @@ function single(parameters: readonly OAuthParameter[], name: string, verified: b
 }
 
 /** Every parameter but the signature; a repeated one as the list of its values. */
+/** Every parameter but the signature, as stored (see launch-parameters.ts: names are data). */
 export function storedParameters(parameters: readonly OAuthParameter[]): LaunchParameters {
-  const body: LaunchParameters = {};
-  for (const [name, value] of parameters) {
-    if (name === 'oauth_signature') continue;
-    const known = body[name];
-    body[name] = known === undefined ? value : Array.isArray(known) ? [...known, value] : [known, value];
-  }
-  return body;
+  return storedLaunchBody(parameters);
 }
 
 /** launch_presentation_return_url, when it is one http(s) URL: never redirect anywhere else. */

@@ -9,6 +9,8 @@ export interface ProjectionSettings {
   ltiDefaultShard?: bigint | null;
   /** Tests: the projection store fails on every rule break (see src/projection/store.ts). */
   strict?: boolean;
+  /** CLOCK_SKEW_SECONDS: how far ahead of its arrival an event's clock may be and still win latest state. */
+  clockSkewSeconds?: number;
 }
 
 /**

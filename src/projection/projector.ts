@@ -16,7 +16,23 @@ export interface ProjectedEvent<Body> {
   body: Body;
   /** Content hash: breaks ties between events with the same clock, so order never matters. */
   contentHash: string;
+  /** When the log received it (kept in the log, so replay decides as live ingest did). */
+  receivedAt?: Date;
+  /** The latest clock believed: receivedAt + CLOCK_SKEW_SECONDS (see stateVersion). */
+  clockLimit?: Date;
 }
+
+/** CLOCK_SKEW_SECONDS by default: a clock more than a day ahead of its arrival is wrong. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 86_400;
+
+/**
+ * Marks the version of an event whose clock is ahead of its arrival by more than the
+ * allowed skew. Such an event (dated 9999) used to become the state for good: it stays in
+ * the log and in history, but its version never beats one with a believable clock, and
+ * it does not become state at all (see isNewer). "~" sorts after every digit, so the
+ * earliest-wins comparisons (conversation_created) never pick it over a believable one.
+ */
+const FUTURE_CLOCK = '~';
 
 /**
  * A comparable version for "latest state wins": the event's own clock (body.updated_at,
@@ -24,12 +40,34 @@ export interface ProjectedEvent<Body> {
  * compare as instants, so the later version is simply the greater string.
  */
 export function stateVersion(event: ProjectedEvent<unknown>, clock: Date = event.time): string {
-  return `${clock.toISOString()}|${event.time.toISOString()}|${event.contentHash}`;
+  const version = `${clock.toISOString()}|${event.time.toISOString()}|${event.contentHash}`;
+  return isAhead(event, clock) || isAhead(event, event.time) ? FUTURE_CLOCK + version : version;
 }
 
-/** True when `incoming` should replace the state written at `current` (null = nothing yet). */
+/**
+ * True when `incoming` should replace the state written at `current` (null = nothing
+ * yet). A version from a clock too far ahead never replaces a believable one, nor
+ * becomes the state of a row that has none; a believable one always replaces it.
+ */
 export function isNewer(incoming: string, current: string | null | undefined): boolean {
-  return !current || incoming > current;
+  const incomingAhead = incoming.startsWith(FUTURE_CLOCK);
+  if (!current) return !incomingAhead;
+  const currentAhead = current.startsWith(FUTURE_CLOCK);
+  if (incomingAhead !== currentAhead) return currentAhead;
+  return incoming > current;
+}
+
+/**
+ * The instant an event counts as activity (course lastActivityAt, user lastSeenAt): its
+ * clock, or when it was received if its clock is too far ahead (it cannot have happened
+ * later than it arrived). Max/min of these is the same in any arrival order and replay.
+ */
+export function activityTime(event: ProjectedEvent<unknown>): Date {
+  return isAhead(event, event.time) && event.receivedAt ? event.receivedAt : event.time;
+}
+
+function isAhead(event: Pick<ProjectedEvent<unknown>, 'clockLimit'>, clock: Date): boolean {
+  return event.clockLimit !== undefined && clock.getTime() > event.clockLimit.getTime();
 }
 
 export type { RowRef } from './store';
@@ -62,6 +100,8 @@ export class ProjectorRegistry {
     readonly contextProjectors: readonly Registered<ContextProjector>[] = [],
     /** Keyed tables and table owners, for the projection store. */
     readonly rules: StoreRules = { keyed: new Set(), owners: new Map() },
+    /** How far ahead of its arrival an event's clock is still believed (CLOCK_SKEW_SECONDS). */
+    readonly clockSkewSeconds: number = DEFAULT_CLOCK_SKEW_SECONDS,
   ) {
     for (const registered of projectors) {
       for (const name of registered.projector.eventNames) {
@@ -105,5 +145,6 @@ export function registryOf(modules: readonly DomainModule[], settings: Projectio
       owners: new Map(tables.map((t) => [t.entity, t.domain])),
       strict: settings.strict ?? false,
     },
+    settings.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
   );
 }

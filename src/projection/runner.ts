@@ -15,6 +15,8 @@ export interface ClassifiableEvent {
   metadata: unknown;
   body: unknown;
   contentHash: string;
+  /** When the log received it; without it every clock is believed. */
+  receivedAt?: Date;
 }
 
 /** One projector of an event, with the body as its schema parsed it. */
@@ -59,6 +61,12 @@ export function classify(registry: ProjectorRegistry, event: ClassifiableEvent):
       metadata: metadata.data,
       body: projections[0].body,
       contentHash: event.contentHash,
+      ...(event.receivedAt
+        ? {
+            receivedAt: event.receivedAt,
+            clockLimit: new Date(event.receivedAt.getTime() + registry.clockSkewSeconds * 1000),
+          }
+        : {}),
     },
   };
 }

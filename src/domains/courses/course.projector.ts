@@ -3,7 +3,7 @@
 // domains record what they know of a course through the operations exported here
 // (index.ts): the courses table is written by this domain only.
 import { earlier, later } from '../../canvas/time';
-import { ContextProjector, globalId, isNewer, ProjectedEvent, stateVersion } from '../../projection/projector';
+import { activityTime, ContextProjector, globalId, isNewer, ProjectedEvent, stateVersion } from '../../projection/projector';
 import type { ProjectionStore } from '../../projection/store';
 import { Course } from './course.entity';
 
@@ -29,9 +29,10 @@ export async function recordCourse(
   const own = store.actingFor(COURSES_DOMAIN);
   const current = await own.read(Course, { id: courseId });
   const version = stateVersion(event);
+  const activeAt = activityTime(event);
   const changes: Partial<Course> = {
-    firstSeenAt: earlier(current?.firstSeenAt, event.time)!,
-    lastActivityAt: later(current?.lastActivityAt, event.time)!,
+    firstSeenAt: earlier(current?.firstSeenAt, activeAt)!,
+    lastActivityAt: later(current?.lastActivityAt, activeAt)!,
   };
   // Each fact is the value of the newest event that carried it (absent facts never
   // erase; an explicit null does). One version per fact, not one for all: otherwise an

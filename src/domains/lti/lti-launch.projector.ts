@@ -4,7 +4,7 @@
 // and a resource link created or updated (a projector of those events), re-apply the
 // launch facts waiting for them.
 import { z } from 'zod';
-import { canvasId, optionalNullable } from '../../canvas/fields';
+import { canvasId, jsonStringBytes, optionalNullable } from '../../canvas/fields';
 import { ContextProjector, globalId, Projector, stateVersion } from '../../projection/projector';
 import { RootAccount } from './root-account.entity';
 import { applyConsumer, applyFacts, applyLinks, canvasRefOf, LtiProjectionSettings, recordFacts } from './lti-facts';
@@ -20,6 +20,17 @@ const param = (max: number) =>
     .optional()
     .transform((v) => (v === '' ? undefined : v));
 
+/**
+ * A long free-text parameter (titles, names, roles). Each is kept in a facts row whose
+ * JSON is one TEXT column (65,535 bytes) holding up to four of them: a 65,000-character
+ * title made MySQL refuse the row and the launch answer 503.
+ */
+export const LAUNCH_TEXT_MAX_BYTES = 12_288;
+const longParam = () =>
+  param(65535).refine((v) => v === undefined || jsonStringBytes(v) <= LAUNCH_TEXT_MAX_BYTES, {
+    message: `is longer than ${LAUNCH_TEXT_MAX_BYTES} bytes (as JSON text)`,
+  });
+
 const required = (max: number) => param(max).refine((v) => v !== undefined, { message: 'is required', abort: true });
 
 /** The launch parameters the projection reads; every other one is kept in the log as sent. */
@@ -30,18 +41,18 @@ export const launchBody = z.looseObject({
   lti_version: required(16).refine((v) => v === 'LTI-1p0', { message: 'must be LTI-1p0 (LTI 1.0 and 1.1)' }),
   oauth_consumer_key: required(191),
   resource_link_id: required(255),
-  resource_link_title: param(65535),
-  resource_link_description: param(65535),
+  resource_link_title: longParam(),
+  resource_link_description: longParam(),
   tool_consumer_instance_guid: param(255),
   context_id: param(255),
   context_type: param(255),
-  context_title: param(65535),
+  context_title: longParam(),
   context_label: param(255),
   user_id: param(255),
-  roles: param(65535),
-  lis_person_name_full: param(65535),
-  lis_person_name_given: param(65535),
-  lis_person_name_family: param(65535),
+  roles: longParam(),
+  lis_person_name_full: longParam(),
+  lis_person_name_given: longParam(),
+  lis_person_name_family: longParam(),
   lis_person_contact_email_primary: param(320),
   custom_canvas_course_id: param(64),
   custom_canvas_user_id: param(64),

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { canvasId, optionalNullable, text } from '../../canvas/fields';
 import { idProblem } from '../../canvas/canvas-id';
-import { globalId, isNewer, Projector, stateVersion } from '../../projection/projector';
+import { activityTime, globalId, isNewer, Projector, stateVersion } from '../../projection/projector';
 import type { ProjectionStore } from '../../projection/store';
 import { earlier, later } from '../../canvas/time';
 import { Course, recordCourse } from '../courses';
@@ -38,10 +38,10 @@ export const resourceLinkProjector: Projector<z.output<typeof body>> = {
     const current = await store.read(ResourceLink, { id });
     const version = stateVersion(event);
     const changes: Partial<ResourceLink> = {
-      updatedAt: later(current?.updatedAt, event.time),
+      updatedAt: later(current?.updatedAt, activityTime(event)),
       createdAt:
         event.name === 'lti_resource_link_created'
-          ? earlier(current?.createdAt, event.time)
+          ? earlier(current?.createdAt, activityTime(event))
           : (current?.createdAt ?? null),
     };
     if (isNewer(version, current?.stateVersion)) {

@@ -2,7 +2,7 @@
 // user_id, attachment_ids) and are widened to global ids; a comment that arrives before
 // its submission creates the submission with what is known (its id and course).
 import { z } from 'zod';
-import { canvasId, instant, optionalNullable, text } from '../../canvas/fields';
+import { canvasId, idList, instant, optionalNullable, text } from '../../canvas/fields';
 import { globalId, isNewer, Projector, stateVersion } from '../../projection/projector';
 import { Submission } from './submission.entity';
 import { SubmissionComment } from './submission-comment.entity';
@@ -14,7 +14,7 @@ const body = z.looseObject({
   user_id: optionalNullable(canvasId),
   body: optionalNullable(text),
   created_at: optionalNullable(instant),
-  attachment_ids: optionalNullable(z.array(canvasId)),
+  attachment_ids: optionalNullable(idList),
 });
 
 export const submissionCommentProjector: Projector<z.output<typeof body>> = {

@@ -2,7 +2,7 @@
 // their login and SIS id: that user is created or refreshed here. Launch facts (name,
 // email, roles) come from the LTI domain through recordUserLaunches: the users table is
 // written by this domain only.
-import { ContextProjector, globalId, isNewer, stateVersion } from '../../projection/projector';
+import { activityTime, ContextProjector, globalId, isNewer, stateVersion } from '../../projection/projector';
 import type { ProjectionStore } from '../../projection/store';
 import { later } from '../../canvas/time';
 import { User } from './user.entity';
@@ -54,7 +54,7 @@ export const userContextProjector: ContextProjector = {
     const userId = globalId(event, event.metadata.user_id);
     if (!userId) return;
     const version = stateVersion(event);
-    await recordUser(store, userId, event.time, (current) => {
+    await recordUser(store, userId, activityTime(event), (current) => {
       const changes: Partial<User> = {};
       // Each fact is the value of the newest event that carried it: absent metadata
       // erases nothing, an explicit null in a newer event does.
