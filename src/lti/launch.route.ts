@@ -17,6 +17,14 @@ import { renderPage } from './launch-page';
 import { LtiFact } from '../domains/lti/lti-fact.entity';
 import { consumerScope, launchBody, LaunchBody, LTI_LAUNCH_EVENT } from '../domains/lti/lti-launch.projector';
 import { LtiNonce } from './lti-nonce.entity';
+import type { StrangerRefusals } from '../ingest/refusals';
+import {
+  clientAddressOf,
+  isMarkedAuthenticated,
+  limitRefusals,
+  markAuthenticated,
+  RefusalRateLimit,
+} from '../security/rate-limit';
 import { hmacSha1Signature, OAuthParameter, parseFormEncoded, signatureBaseString, signaturesMatch } from './oauth1';
 
 export interface LaunchRouteOptions {
@@ -30,6 +38,11 @@ export interface LaunchRouteOptions {
   trustProxy: boolean;
   logger: Logger;
   now?: () => Date;
+  /**
+   * Unverified launches are strangers: refusals rate-limited per address, and kept as a
+   * bounded record unless they name a known consumer key.
+   */
+  strangers?: { limit: RefusalRateLimit; refusals: StrangerRefusals; onLimited?: () => void };
 }
 
 const BODY_LIMIT = '256kb';
@@ -57,33 +70,46 @@ class LaunchRefusal extends Error {
 export function launchRouter(options: LaunchRouteOptions): Router {
   const router = Router();
   const now = options.now ?? (() => new Date());
-  router.post('/launch', express.raw({ type: () => true, limit: BODY_LIMIT }), async (req: Request, res: Response) => {
-    const receivedAt = now();
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    let parameters: OAuthParameter[] = [];
-    try {
-      parameters = readParameters(req, raw);
-      const body = await verify(req, parameters, options, receivedAt);
-      const [outcome] = await options.eventLog.append(
-        [
-          {
-            kind: 'event',
-            event: toEnvelopedEvent({
-              metadata: { event_name: LTI_LAUNCH_EVENT, event_time: receivedAt.toISOString(), producer: 'lti' },
-              body: storedBody(parameters),
-            }),
-          },
-        ],
-        { route: SOURCE, contentType: req.headers['content-type'] ?? null },
-        receivedAt,
-      );
-      if (outcome.status === 'invalid')
-        throw new LaunchRefusal(outcome.reason ?? 'the launch could not be understood', true);
-      await answerRecorded(res, options.dataSource, body, outcome.id);
-    } catch (error) {
-      await answerRefusal(error, req, res, raw, parameters, options);
-    }
-  });
+  const limit: express.RequestHandler = options.strangers
+    ? limitRefusals(options.strangers.limit, {
+        authenticated: (_req, res) => isMarkedAuthenticated(res),
+        tooMany: (res, seconds) =>
+          sendPage(res, 429, refusedPage(`too many refused launches from this address: retry in ${seconds} seconds`)),
+        onLimited: options.strangers.onLimited,
+      })
+    : (_req, _res, next) => next();
+  router.post(
+    '/launch',
+    limit,
+    express.raw({ type: () => true, limit: BODY_LIMIT }),
+    async (req: Request, res: Response) => {
+      const receivedAt = now();
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      let parameters: OAuthParameter[] = [];
+      try {
+        parameters = readParameters(req, raw);
+        const body = await verify(req, parameters, options, receivedAt);
+        const [outcome] = await options.eventLog.append(
+          [
+            {
+              kind: 'event',
+              event: toEnvelopedEvent({
+                metadata: { event_name: LTI_LAUNCH_EVENT, event_time: receivedAt.toISOString(), producer: 'lti' },
+                body: storedBody(parameters),
+              }),
+            },
+          ],
+          { route: SOURCE, contentType: req.headers['content-type'] ?? null },
+          receivedAt,
+        );
+        if (outcome.status === 'invalid')
+          throw new LaunchRefusal(outcome.reason ?? 'the launch could not be understood', true);
+        await answerRecorded(res, options.dataSource, body, outcome.id);
+      } catch (error) {
+        await answerRefusal(error, req, res, raw, parameters, options);
+      }
+    },
+  );
   // Body-parser failures (too large, aborted) get a page too, never the JSON error of the API.
   router.use((error: { type?: string; status?: number }, req: Request, res: Response, _next: NextFunction) => {
     const status = error.type === 'entity.too.large' ? 413 : error.status && error.status < 500 ? error.status : 400;
@@ -276,7 +302,8 @@ async function answerRefusal(
     );
     return;
   }
-  await keepRefusal(error, req, raw, options);
+  if (error.verified) markAuthenticated(res);
+  await keepRefusal(error, req, res, raw, parameters, options);
   const returnUrl = error.verified ? returnUrlOf(parameters) : null;
   if (returnUrl) {
     returnUrl.searchParams.set('lti_errormsg', `The launch was refused: ${error.message}`);
@@ -286,20 +313,39 @@ async function answerRefusal(
   sendPage(res, error.status, refusedPage(error.message));
 }
 
-/** Refusals are kept like refused live events ("nothing received is lost"), best effort. */
-async function keepRefusal(error: LaunchRefusal, req: Request, raw: Buffer, options: LaunchRouteOptions) {
-  try {
-    await options.eventLog.append(
-      [
-        {
-          kind: 'rejected',
-          raw: raw.toString('utf8'),
-          reason: `launch refused: ${error.message}`,
+/**
+ * Refusals are kept like refused live events, best effort: whole once the signature is
+ * verified; else a bounded record (refusals.ts), with the whole body only when it names a
+ * consumer key we know (what a misconfigured consumer needs to debug its signature).
+ */
+async function keepRefusal(
+  error: LaunchRefusal,
+  req: Request,
+  res: Response,
+  raw: Buffer,
+  parameters: readonly OAuthParameter[],
+  options: LaunchRouteOptions,
+) {
+  const reason = `launch refused: ${error.message}`;
+  const keyKnown = parameters.some(([name, value]) => name === 'oauth_consumer_key' && options.consumers.has(value));
+  const item =
+    error.verified || !options.strangers
+      ? { kind: 'rejected' as const, raw: raw.toString('utf8'), reason, status: error.status }
+      : options.strangers.refusals.record({
+          route: SOURCE,
+          raw,
+          reason,
           status: error.status,
-        },
-      ],
-      { route: SOURCE, contentType: req.headers['content-type'] ?? null },
-    );
+          items: 1,
+          keepBytes: keyKnown ? raw.length : undefined,
+        });
+  if (!item) return;
+  try {
+    await options.eventLog.append([item], {
+      route: SOURCE,
+      contentType: req.headers['content-type'] ?? null,
+      clientAddress: clientAddressOf(res),
+    });
   } catch (storeError) {
     options.logger.warn({ err: storeError }, 'a refused LTI launch could not be kept');
   }
