@@ -152,7 +152,7 @@ const schema = z.object({
     .min(1)
     .max(7 * 86_400)
     .default(3600),
-  REFUSALS_PER_CLIENT_PER_MINUTE: positiveInt.default(30),
+  CLIENT_REFUSALS_PER_MINUTE: positiveInt.default(30),
   REFUSAL_RECORDS_PER_MINUTE: positiveInt.default(300),
   REJECTED_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
   REJECTED_MAX_MB: z.coerce.number().positive().default(100),

@@ -63,7 +63,7 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
   // What strangers (no valid token, no verified signature) may cost: refusals per address
   // (429 beyond), and records of their refusals per minute across all (only counted beyond).
   const refusalLimit = new RefusalRateLimit({
-    perMinute: config.REFUSALS_PER_CLIENT_PER_MINUTE,
+    perMinute: config.CLIENT_REFUSALS_PER_MINUTE,
     trustProxy: config.TRUST_PROXY,
   });
   const strangerRefusals = new StrangerRefusals({

@@ -2,7 +2,8 @@
 // Canvas cannot set headers on live-event posts), or — when CANVAS_JWKS is configured —
 // anyone whose body is a signed payload, since a verified signature is itself proof of
 // origin. A request without a token is held to that: a body that is not signed is
-// refused with 401 before it is parsed or stored, so strangers cannot fill the log.
+// refused with 401 before it is parsed or stored, and one whose signature fails keeps
+// only a bounded record (ingest/refusals.ts), so strangers cannot fill the log.
 import type { Request, RequestHandler, Response } from 'express';
 import { isSignedBody } from '../ingest/request-items';
 import { presentedToken, requireRole, unauthenticated } from './access';

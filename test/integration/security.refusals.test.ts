@@ -44,7 +44,7 @@ describeEachDatabase('refusals of callers without a token (signed payloads confi
   beforeAll(async () => {
     canvasKey = await makeKey('canvas');
     jwks = await jwksFixture([canvasKey]);
-    app = await securedApp(db(), { verifier: jwks.verifier, env: { REFUSALS_PER_CLIENT_PER_MINUTE: '1000' } });
+    app = await securedApp(db(), { verifier: jwks.verifier, env: { CLIENT_REFUSALS_PER_MINUTE: '1000' } });
   });
   afterAll(() => jwks.remove());
 
@@ -90,17 +90,13 @@ describeEachDatabase('refusals of callers without a token (signed payloads confi
     expect(res.status).toBe(401);
     expect(res.body.error.message).toBe('[1].jwt.signature: signature verification failed');
     expect(await countRows(db(), EventRecord)).toBe(events);
-  });
-
-  it('still stores a signed event without a token, and an ingest token still gets bad bodies kept whole', async () => {
-    expect((await postJwt(app, await sign(submissionEvent(), canvasKey))).status).toBe(200);
+    // What proves itself is still taken: good signatures without a token, and bad bodies
+    // from an ingest token are kept whole.
+    expect((await postJwt(app, ndjson([good, good]), 'application/x-ndjson')).status).toBe(200);
     const text = `{"metadata": ${'x'.repeat(5000)}`;
-    const res = await request(app)
-      .post('/events')
-      .set({ 'Content-Type': 'application/json', ...authorization('ingest') })
-      .send(text);
-    expect(res.status).toBe(400);
-    const kept = await db().dataSource.getRepository(RejectedEvent).findOneByOrFail({ id: res.body.error.rejectedId });
+    const bad = await postJwt(app, text, 'application/json', authorization('ingest'));
+    expect(bad.status).toBe(400);
+    const kept = await db().dataSource.getRepository(RejectedEvent).findOneByOrFail({ id: bad.body.error.rejectedId });
     expect(kept.raw).toBe(text);
   });
 });
@@ -122,7 +118,7 @@ describeEachDatabase('limits on strangers: records per minute, refusals per addr
   it('records at most REFUSAL_RECORDS_PER_MINUTE stranger refusals, counting the rest in /metrics', async () => {
     const app = await securedApp(db(), {
       verifier: jwks.verifier,
-      env: { REFUSAL_RECORDS_PER_MINUTE: '3', REFUSALS_PER_CLIENT_PER_MINUTE: '1000' },
+      env: { REFUSAL_RECORDS_PER_MINUTE: '3', CLIENT_REFUSALS_PER_MINUTE: '1000' },
     });
     const before = await lastRejectedId(db());
     const answers = [];
@@ -142,7 +138,7 @@ describeEachDatabase('limits on strangers: records per minute, refusals per addr
   });
 
   it('answers 429 with Retry-After once an address has used up its refusals, without storing anything', async () => {
-    const app = await securedApp(db(), { verifier: jwks.verifier, env: { REFUSALS_PER_CLIENT_PER_MINUTE: '3' } });
+    const app = await securedApp(db(), { verifier: jwks.verifier, env: { CLIENT_REFUSALS_PER_MINUTE: '3' } });
     const before = await lastRejectedId(db());
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await postJwt(app, await forged())).status);
@@ -157,27 +153,24 @@ describeEachDatabase('limits on strangers: records per minute, refusals per addr
       expect(res.body.error.message).toMatch(/too many refused requests/);
     }
     expect(await rejectedSince(db(), before)).toHaveLength(3);
-    // Authenticated callers are neither charged nor limited.
+    // Authenticated callers are neither limited nor charged, even for refusals.
     const ingest = await postJwt(app, freshEventText(), 'application/json', authorization('ingest'));
     expect(ingest.status).toBe(200);
+    const own = await securedApp(db(), { env: { CLIENT_REFUSALS_PER_MINUTE: '2' } });
+    const refusedWithToken = [];
+    for (let i = 0; i < 4; i++) {
+      refusedWithToken.push((await postJwt(own, '{ not json', 'application/json', authorization('ingest'))).status);
+    }
+    refusedWithToken.push((await postJwt(own, freshEventText(), 'application/json', authorization('unknown'))).status);
+    expect(refusedWithToken).toEqual([400, 400, 400, 400, 401]);
     const metrics = await request(app).get('/metrics').set(authorization('metrics'));
     expect(metrics.text).toContain('canvas_events_stranger_refusals_total{route="events",outcome="rate_limited"} 3');
-  });
-
-  it('does not charge an authenticated caller for its refusals', async () => {
-    const app = await securedApp(db(), { env: { REFUSALS_PER_CLIENT_PER_MINUTE: '2' } });
-    const statuses = [];
-    for (let i = 0; i < 4; i++) {
-      statuses.push((await postJwt(app, '{ not json', 'application/json', authorization('ingest'))).status);
-    }
-    expect(statuses).toEqual([400, 400, 400, 400]);
-    expect((await postJwt(app, freshEventText(), 'application/json', authorization('unknown'))).status).toBe(401);
   });
 
   it('behind TRUST_PROXY, limits the address the proxy saw (the last X-Forwarded-For entry)', async () => {
     const app = await securedApp(db(), {
       verifier: jwks.verifier,
-      env: { REFUSALS_PER_CLIENT_PER_MINUTE: '2', TRUST_PROXY: 'true' },
+      env: { CLIENT_REFUSALS_PER_MINUTE: '2', TRUST_PROXY: 'true' },
     });
     const from = (address: string, claimed = `10.0.0.${Math.floor(Math.random() * 250)}`) => ({
       'X-Forwarded-For': `${claimed}, ${address}`,
@@ -208,24 +201,27 @@ describeEachDatabase('refused LTI launches from strangers', (db) => {
     expect(form.startsWith(kept.raw)).toBe(true);
   });
 
-  it('keeps the whole body once the consumer key is known, signature right or wrong', async () => {
+  it('keeps the body of a refused launch only once its consumer key is known', async () => {
     const app = await securedApp(db(), { env: LTI_ENV });
     const before = await lastRejectedId(db());
+    const unknownKey = signed(freshLaunchParams({ custom_note: 'x'.repeat(5000) }), { key: 'nobody' });
     const wrongSecret = signed(freshLaunchParams({ custom_note: 'y'.repeat(5000) }), { secret: 'not-the-secret' });
     const stale = signed(freshLaunchParams({ custom_note: 'z'.repeat(5000) }), {
       timestamp: Math.floor(Date.now() / 1000) - 3600,
     });
+    expect((await postLaunch(app, unknownKey)).status).toBe(401);
     expect((await postLaunch(app, wrongSecret)).status).toBe(401);
     expect((await postLaunch(app, stale)).status).toBe(303); // verified: sent back to the consumer
     const kept = await rejectedSince(db(), before);
     expect(kept.map((r) => r.raw)).toEqual([
+      new URLSearchParams(unknownKey).toString().slice(0, SAMPLE_BYTES),
       new URLSearchParams(wrongSecret).toString(),
       new URLSearchParams(stale).toString(),
     ]);
   });
 
   it('answers unverified launches with a 429 page once the address has used up its refusals', async () => {
-    const app = await securedApp(db(), { env: { ...LTI_ENV, REFUSALS_PER_CLIENT_PER_MINUTE: '2' } });
+    const app = await securedApp(db(), { env: { ...LTI_ENV, CLIENT_REFUSALS_PER_MINUTE: '2' } });
     const statuses = [];
     for (let i = 0; i < 3; i++) {
       statuses.push((await postLaunch(app, freshLaunchParams({ oauth_consumer_key: CONSUMER_KEY }))).status);

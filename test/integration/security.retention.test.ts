@@ -9,7 +9,9 @@ import { EventLog } from '../../src/ingest/event-log';
 import { RejectedEvent } from '../../src/log/rejected-event.entity';
 import { sweepRejectedEvents } from '../../src/log/rejected-retention';
 import { buildProjectorRegistry, entities, migrations } from '../../src/modules';
-import { describeEachDatabase, TestDatabase } from '../support/databases';
+import { BoundedRefusals1764000000200 } from '../../migrations/1764000000200-bounded-refusals';
+import { LtiNonce } from '../../src/lti/lti-nonce.entity';
+import { createTestDatabase, databaseKinds, describeEachDatabase, TestDatabase } from '../support/databases';
 import { freePort, startMain } from '../support/main-process';
 
 const DAY = 86_400_000;
@@ -71,6 +73,43 @@ describeEachDatabase('retention of rejected_events', (db) => {
       byAge: 0,
       bySize: 0,
     });
+  });
+});
+
+/** A DATETIME(3) literal in UTC, which both databases take as a parameter. */
+const sqlTime = (at: Date) => at.toISOString().replace('T', ' ').replace('Z', '');
+
+describe.each(databaseKinds)('the migration to bounded refusals [%s]', (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase(kind, { migrate: false });
+  });
+  afterAll(() => db?.drop());
+
+  it('measures refusals kept before it, and makes nonces differ by trailing spaces where they did not', async () => {
+    const qr = db.dataSource.createQueryRunner();
+    try {
+      for (const Migration of migrations) {
+        if (Migration === BoundedRefusals1764000000200) break;
+        await new Migration().up(qr);
+      }
+      await qr.query(
+        "INSERT INTO rejected_events (received_at, source, content_type, reason, raw) VALUES (?, 'events', NULL, 'bad', ?)",
+        [sqlTime(new Date()), 'é'.repeat(10)],
+      );
+      await qr.query("INSERT INTO lti_nonces (consumer_key, nonce, expires_at) VALUES ('k', 'pad', ?)", [
+        sqlTime(new Date(Date.now() + 60_000)),
+      ]);
+      await new BoundedRefusals1764000000200().up(qr);
+      const [row] = await db.dataSource.getRepository(RejectedEvent).find();
+      expect(row).toMatchObject({ storedBytes: '23', receivedBytes: '20', itemCount: 1, clientAddress: null });
+      const nonces = db.dataSource.getRepository(LtiNonce);
+      expect(await nonces.existsBy({ consumerKey: 'k', nonce: 'pad' })).toBe(true);
+      expect(await nonces.existsBy({ consumerKey: 'k', nonce: 'pad ' })).toBe(false);
+      expect(await nonces.existsBy({ consumerKey: 'k ', nonce: 'pad' })).toBe(false);
+    } finally {
+      await qr.release();
+    }
   });
 });
 
