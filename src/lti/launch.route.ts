@@ -70,46 +70,34 @@ class LaunchRefusal extends Error {
 export function launchRouter(options: LaunchRouteOptions): Router {
   const router = Router();
   const now = options.now ?? (() => new Date());
-  const limit: express.RequestHandler = options.strangers
-    ? limitRefusals(options.strangers.limit, {
-        authenticated: (_req, res) => isMarkedAuthenticated(res),
-        tooMany: (res, seconds) =>
-          sendPage(res, 429, refusedPage(`too many refused launches from this address: retry in ${seconds} seconds`)),
-        onLimited: options.strangers.onLimited,
-      })
-    : (_req, _res, next) => next();
-  router.post(
-    '/launch',
-    limit,
-    express.raw({ type: () => true, limit: BODY_LIMIT }),
-    async (req: Request, res: Response) => {
-      const receivedAt = now();
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      let parameters: OAuthParameter[] = [];
-      try {
-        parameters = readParameters(req, raw);
-        const body = await verify(req, parameters, options, receivedAt);
-        const [outcome] = await options.eventLog.append(
-          [
-            {
-              kind: 'event',
-              event: toEnvelopedEvent({
-                metadata: { event_name: LTI_LAUNCH_EVENT, event_time: receivedAt.toISOString(), producer: 'lti' },
-                body: storedBody(parameters),
-              }),
-            },
-          ],
-          { route: SOURCE, contentType: req.headers['content-type'] ?? null },
-          receivedAt,
-        );
-        if (outcome.status === 'invalid')
-          throw new LaunchRefusal(outcome.reason ?? 'the launch could not be understood', true);
-        await answerRecorded(res, options.dataSource, body, outcome.id);
-      } catch (error) {
-        await answerRefusal(error, req, res, raw, parameters, options);
-      }
-    },
-  );
+  if (options.strangers) router.use('/launch', limitUnverified(options.strangers));
+  router.post('/launch', express.raw({ type: () => true, limit: BODY_LIMIT }), async (req: Request, res: Response) => {
+    const receivedAt = now();
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let parameters: OAuthParameter[] = [];
+    try {
+      parameters = readParameters(req, raw);
+      const body = await verify(req, parameters, options, receivedAt);
+      const [outcome] = await options.eventLog.append(
+        [
+          {
+            kind: 'event',
+            event: toEnvelopedEvent({
+              metadata: { event_name: LTI_LAUNCH_EVENT, event_time: receivedAt.toISOString(), producer: 'lti' },
+              body: storedBody(parameters),
+            }),
+          },
+        ],
+        { route: SOURCE, contentType: req.headers['content-type'] ?? null },
+        receivedAt,
+      );
+      if (outcome.status === 'invalid')
+        throw new LaunchRefusal(outcome.reason ?? 'the launch could not be understood', true);
+      await answerRecorded(res, options.dataSource, body, outcome.id);
+    } catch (error) {
+      await answerRefusal(error, req, res, raw, parameters, options);
+    }
+  });
   // Body-parser failures (too large, aborted) get a page too, never the JSON error of the API.
   router.use((error: { type?: string; status?: number }, req: Request, res: Response, _next: NextFunction) => {
     const status = error.type === 'entity.too.large' ? 413 : error.status && error.status < 500 ? error.status : 400;
@@ -120,6 +108,16 @@ export function launchRouter(options: LaunchRouteOptions): Router {
     );
   });
   return router;
+}
+
+/** Unverified launches are refusals of strangers: rate-limited per address, a page for 429. */
+function limitUnverified(strangers: NonNullable<LaunchRouteOptions['strangers']>): express.RequestHandler {
+  return limitRefusals(strangers.limit, {
+    authenticated: (_req, res) => isMarkedAuthenticated(res),
+    tooMany: (res, seconds) =>
+      sendPage(res, 429, refusedPage(`too many refused launches from this address: retry in ${seconds} seconds`)),
+    onLimited: strangers.onLimited,
+  });
 }
 
 /** Query and form-body parameters, in order, repeats kept: all of them are signed. */
