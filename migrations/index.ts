@@ -6,6 +6,7 @@ import { CourseFactVersions1763800000002 } from './1763800000002-course-fact-ver
 import { LtiLaunches1763800000200 } from './1763800000200-lti-launches';
 import { GraphqlListIndexes1763900000000 } from './1763900000000-graphql-list-indexes';
 import { GraphqlFilterIndexes1764000000100 } from './1764000000100-graphql-filter-indexes';
+import { BoundedRefusals1764000000200 } from './1764000000200-bounded-refusals';
 import { Assignments1764000000300 } from './1764000000300-assignments';
 
 export const migrations = [
@@ -15,5 +16,6 @@ export const migrations = [
   LtiLaunches1763800000200,
   GraphqlListIndexes1763900000000,
   GraphqlFilterIndexes1764000000100,
+  BoundedRefusals1764000000200,
   Assignments1764000000300,
 ];

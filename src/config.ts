@@ -2,6 +2,10 @@
 // start. A bad value stops the start with one line naming the variable and the problem.
 import 'dotenv/config';
 import { z } from 'zod';
+import { entryDigest, SHA256_ENTRY } from './security/tokens';
+
+/** A guessable token is no secret: shorter plain tokens are refused at start. */
+export const MIN_TOKEN_LENGTH = 16;
 
 const tokenList = z
   .string()
@@ -19,6 +23,11 @@ const tokenList = z
         ctx.addIssue({
           code: 'custom',
           message: `entry ${i + 1} starts with sha256: but is not followed by 64 hex digits`,
+        });
+      } else if (!SHA256_ENTRY.test(token) && token.length < MIN_TOKEN_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry ${i + 1} is shorter than ${MIN_TOKEN_LENGTH} characters (use a long random token)`,
         });
       }
     });
@@ -124,6 +133,10 @@ const schema = z.object({
       (v) => !/^sha256:/i.test(v) || /^sha256:[0-9a-f]{64}$/i.test(v),
       'starts with sha256: but is not followed by 64 hex digits',
     )
+    .refine(
+      (v) => /^sha256:/i.test(v) || v.length >= MIN_TOKEN_LENGTH,
+      `is shorter than ${MIN_TOKEN_LENGTH} characters (use a long random token)`,
+    )
     .optional(),
   CORS_ORIGINS: corsOrigins,
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),
@@ -136,14 +149,55 @@ const schema = z.object({
   KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Limits on what strangers (no valid token, no verified signature) can make us do.
+  // Canvas's own service JWTs live one hour; a signed payload valid longer is refused.
+  CANVAS_JWT_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(3600),
+  CLIENT_REFUSALS_PER_MINUTE: positiveInt.default(30),
+  REFUSAL_RECORDS_PER_MINUTE: positiveInt.default(300),
+  REJECTED_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  REJECTED_MAX_MB: z.coerce.number().positive().default(100),
 });
 
-export type Config = z.output<typeof schema>;
+/** The roles a token list grants, for the "one token, one role" check. */
+const TOKEN_ROLES = ['READ_TOKENS', 'ADMIN_TOKENS', 'INGEST_TOKENS', 'METRICS_TOKEN'] as const;
+
+/**
+ * One token in two roles is a mistake that fails silently (an ingest token that can also
+ * read, a read token that is an admin one): refused, naming both variables, never the token.
+ */
+const configSchema = schema.superRefine((config, ctx) => {
+  const seen = new Map<string, string>();
+  for (const variable of TOKEN_ROLES) {
+    const value = config[variable];
+    const entries = value === undefined ? [] : typeof value === 'string' ? [value] : value;
+    entries.forEach((entry, i) => {
+      const digest = entryDigest(entry).toString('hex');
+      const first = seen.get(digest);
+      if (first && first !== variable) {
+        const which = typeof value === 'string' ? 'its token' : `entry ${i + 1}`;
+        ctx.addIssue({
+          code: 'custom',
+          path: [variable],
+          message: `${which} is also in ${first}: one token, one role`,
+        });
+      } else if (!first) {
+        seen.set(digest, variable);
+      }
+    });
+  }
+});
+
+export type Config = z.output<typeof configSchema>;
 
 /** Reads and validates the configuration; throws one readable line per bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
-  const parsed = schema.safeParse(cleaned);
+  const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration: ${lines.join('; ')}`);

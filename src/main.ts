@@ -38,14 +38,22 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config);
-  const verifier = config.CANVAS_JWKS ? new CanvasJwtVerifier(config.CANVAS_JWKS, config.CANVAS_JWT_ISSUER) : null;
+  const verifier = config.CANVAS_JWKS
+    ? new CanvasJwtVerifier(config.CANVAS_JWKS, config.CANVAS_JWT_ISSUER, config.CANVAS_JWT_MAX_AGE_SECONDS)
+    : null;
   await verifier?.load();
   // Loaded only now (TypeORM, the schema, Apollo take seconds), so a bad setting above is
   // reported at once.
-  const [{ databaseKind, openDataSource }, { entities, migrations }, { createApp, startDraining }] = await Promise.all([
+  const [
+    { databaseKind, openDataSource },
+    { entities, migrations },
+    { createApp, startDraining },
+    { startRejectedSweeper },
+  ] = await Promise.all([
     import('./db/data-source'),
     import('./modules'),
     import('./server'),
+    import('./log/rejected-retention'),
   ]);
   const dataSource = await openDataSource({ url: config.DATABASE_URL, entities, migrations }).catch((error: Error) => {
     throw new Error(
@@ -53,6 +61,11 @@ async function main(): Promise<void> {
     );
   });
   const app = await createApp({ config, dataSource, logger, verifier });
+  const retention = { maxAgeDays: config.REJECTED_RETENTION_DAYS, maxBytes: config.REJECTED_MAX_MB * 1024 ** 2 };
+  const sweeper = startRejectedSweeper(dataSource, retention, {
+    swept: (result) => logger.info({ ...result, ...retention }, 'old refusals deleted from rejected_events'),
+    failed: (error) => logger.warn({ err: error }, 'sweeping rejected_events failed; trying again later'),
+  });
   const server = createServer(
     {
       // Bounds on slow clients: the whole request (headers and body) must arrive within
@@ -72,6 +85,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
+    sweeper.stop();
     startDraining(app);
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     // A request that arrives on a kept-alive connection meanwhile is answered, and that

@@ -20,7 +20,9 @@ import { ingestTimer, metricsRouter } from './observability/metrics.route';
 import { requireRole } from './security/access';
 import { corsPolicy, graphqlContentType, securityHeaders } from './security/http-hardening';
 import { ingestGate } from './security/ingest-access';
+import { clientAddressOf, limitRefusals, RefusalRateLimit } from './security/rate-limit';
 import { TokenStore } from './security/tokens';
+import { StrangerRefusals } from './ingest/refusals';
 
 export interface AppDependencies {
   config: Config;
@@ -62,9 +64,27 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
   });
   const eventLog = new MeteredEventLog(dataSource, registry, metrics);
   const ingest = ingestGate(tokens, { signedPayloads: Boolean(deps.verifier) });
+  // What strangers (no valid token, no verified signature) may cost: refusals per address
+  // (429 beyond), and records of their refusals per minute across all (only counted beyond).
+  const refusalLimit = new RefusalRateLimit({
+    perMinute: config.CLIENT_REFUSALS_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY,
+  });
+  const strangerRefusals = new StrangerRefusals({
+    perMinute: config.REFUSAL_RECORDS_PER_MINUTE,
+    onRefusal: (route, outcome) => metrics.recordStrangerRefusal(route, outcome),
+  });
   app.use(
     '/events',
     ingestTimer(metrics, 'events'),
+    limitRefusals(refusalLimit, {
+      authenticated: ingest.authenticated,
+      tooMany: (res, seconds) =>
+        res.status(429).json({
+          error: { message: `too many refused requests from this address: retry in ${seconds} seconds` },
+        }),
+      onLimited: () => metrics.recordStrangerRefusal('events', 'rate_limited'),
+    }),
     ingest.checkToken,
     eventsRouter({
       eventLog,
@@ -72,6 +92,7 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
       bodyLimit: config.INGEST_BODY_LIMIT,
       logger,
       admitBody: ingest.admitBody,
+      strangers: { isStranger: ingest.isStranger, refusals: strangerRefusals, clientAddress: clientAddressOf },
     }),
   );
   // LTI launches authenticate by their OAuth signature, not by a token.
@@ -86,6 +107,11 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
       timestampWindowSeconds: config.LTI_TIMESTAMP_WINDOW_SECONDS,
       trustProxy: config.TRUST_PROXY,
       logger,
+      strangers: {
+        limit: refusalLimit,
+        refusals: strangerRefusals,
+        onLimited: () => metrics.recordStrangerRefusal('lti', 'rate_limited'),
+      },
     }),
   );
   const cors = corsPolicy(config.CORS_ORIGINS);

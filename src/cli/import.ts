@@ -20,7 +20,9 @@ runCli(async () => {
   const batchSize = Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive whole number');
   const { config, dataSource } = await openForCli();
-  const verifier = config.CANVAS_JWKS ? new CanvasJwtVerifier(config.CANVAS_JWKS, config.CANVAS_JWT_ISSUER) : null;
+  const verifier = config.CANVAS_JWKS
+    ? new CanvasJwtVerifier(config.CANVAS_JWKS, config.CANVAS_JWT_ISSUER, config.CANVAS_JWT_MAX_AGE_SECONDS)
+    : null;
   const bar = new SingleBar(
     { format: 'import [{bar}] {percentage}% | {value}/{total} bytes | {eta_formatted} left' },
     Presets.shades_classic,

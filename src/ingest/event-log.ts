@@ -17,7 +17,16 @@ import { RejectedEvent } from '../log/rejected-event.entity';
 
 export type IncomingItem =
   | { kind: 'event'; event: EnvelopedEvent }
-  | { kind: 'rejected'; raw: string; reason: string; /** the 4xx it earns when sent alone */ status: number };
+  | {
+      kind: 'rejected';
+      raw: string;
+      reason: string;
+      /** the 4xx it earns when sent alone */
+      status: number;
+      /** A stranger's bounded record (refusals.ts): `raw` is a sample of this many bytes received. */
+      receivedBytes?: number;
+      itemCount?: number;
+    };
 
 export type ItemStatus = 'stored' | 'duplicate' | 'invalid' | 'unprojected' | 'rejected';
 
@@ -33,6 +42,8 @@ export interface ItemOutcome {
 export interface IngestSource {
   route: string;
   contentType: string | null;
+  /** The sender's address, kept with refusals. */
+  clientAddress?: string | null;
 }
 
 type Planned = { part: number; index: number; source: IngestSource; receivedAt: Date } & (
@@ -248,6 +259,11 @@ export class EventLog {
         contentType: planned.source.contentType?.slice(0, 255) ?? null,
         reason,
         raw: planned.item.raw,
+        clientAddress: planned.source.clientAddress ?? null,
+        receivedBytes: String(planned.item.receivedBytes ?? Buffer.byteLength(planned.item.raw)),
+        itemCount: planned.item.itemCount ?? 1,
+        // What retention's size cap counts (rejected-retention.ts).
+        storedBytes: String(Buffer.byteLength(planned.item.raw) + Buffer.byteLength(reason)),
       });
       return { index, status: 'rejected', id, reason };
     }

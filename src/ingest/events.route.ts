@@ -6,7 +6,15 @@ import type { Logger } from 'pino';
 import { BadInputError } from '../errors';
 import { EventLog, IncomingItem, ItemOutcome } from './event-log';
 import { CanvasJwtVerifier } from './jwt';
-import { decodeUtf8, isAcceptedType, mediaType, parseEventsRequest, ACCEPTED_TYPES } from './request-items';
+import { StrangerRefusals } from './refusals';
+import {
+  decodeUtf8,
+  isAcceptedType,
+  mediaType,
+  parseEventsRequest,
+  ACCEPTED_TYPES,
+  UnverifiedBodyError,
+} from './request-items';
 
 export interface EventsRouteOptions {
   eventLog: EventLog;
@@ -18,6 +26,15 @@ export interface EventsRouteOptions {
    * refuse it (the access check: a caller without a token must send a signed payload).
    */
   admitBody?: (raw: Buffer, contentType: string | null, res: Response) => boolean;
+  /**
+   * Callers who sent no token and must prove themselves by signatures: their refusals
+   * keep only a bounded record (refusals.ts), and the first failed signature ends the body.
+   */
+  strangers?: {
+    isStranger: (res: Response) => boolean;
+    refusals: StrangerRefusals;
+    clientAddress: (res: Response) => string | null;
+  };
 }
 
 export function eventsRouter(options: EventsRouteOptions): Router {
@@ -26,7 +43,12 @@ export function eventsRouter(options: EventsRouteOptions): Router {
     const type = mediaType(req.headers['content-type']);
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (options.admitBody && !options.admitBody(raw, req.headers['content-type'] ?? null, res)) return;
-    const source = { route: 'events', contentType: req.headers['content-type'] ?? null };
+    const stranger = options.strangers?.isStranger(res) ?? false;
+    const source = {
+      route: 'events',
+      contentType: req.headers['content-type'] ?? null,
+      clientAddress: options.strangers?.clientAddress(res) ?? null,
+    };
     try {
       if (!isAcceptedType(type)) {
         throw new BadInputError(
@@ -36,7 +58,7 @@ export function eventsRouter(options: EventsRouteOptions): Router {
         );
       }
       const text = decodeUtf8(raw);
-      const parsed = await parseEventsRequest(text, type!, options.verifier);
+      const parsed = await parseEventsRequest(text, type!, options.verifier, { signatureRequired: stranger });
       const outcomes = await options.eventLog.append(parsed.items, source);
       if (parsed.batch) {
         res.status(200).json({
@@ -50,7 +72,7 @@ export function eventsRouter(options: EventsRouteOptions): Router {
         res.status(status).json(outcome.status === 'rejected' ? rejectionBody(outcome) : publicOutcome(outcome));
       }
     } catch (error) {
-      await answerFailure(error, raw, source, options, res);
+      await answerFailure(error, raw, source, options, res, stranger);
     }
   });
   return router;
@@ -73,13 +95,26 @@ async function answerFailure(
   source: { route: string; contentType: string | null },
   options: EventsRouteOptions,
   res: Response,
+  stranger: boolean,
 ) {
   if (error instanceof BadInputError) {
+    const item =
+      stranger && options.strangers
+        ? options.strangers.refusals.record({
+            route: source.route,
+            raw,
+            reason: error.message,
+            status: error.status,
+            items: error instanceof UnverifiedBodyError ? error.items : 1,
+          })
+        : { kind: 'rejected' as const, raw: raw.toString('utf8'), reason: error.message, status: error.status };
+    if (!item) {
+      // Over this minute's cap of stranger records: counted in /metrics, not stored.
+      res.status(error.status).json({ error: { message: error.message } });
+      return;
+    }
     try {
-      const [outcome] = await options.eventLog.append(
-        [{ kind: 'rejected', raw: raw.toString('utf8'), reason: error.message, status: error.status }],
-        source,
-      );
+      const [outcome] = await options.eventLog.append([item], source);
       res.status(error.status).json(rejectionBody(outcome));
     } catch (storeError) {
       storageUnavailable(storeError, options, res);

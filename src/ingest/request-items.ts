@@ -58,22 +58,46 @@ export function decodeUtf8(raw: Buffer): string {
   }
 }
 
+/**
+ * A body refused whole because a sender with no token failed to prove itself: the first
+ * signature that fails ends it, unread past that line.
+ */
+export class UnverifiedBodyError extends BadInputError {
+  constructor(
+    cause: BadInputError,
+    /** Items the body held (NDJSON lines), for the refusal record. */
+    readonly items: number,
+  ) {
+    super(cause.detail, cause.path, cause.status);
+  }
+}
+
+export interface ParseOptions {
+  /**
+   * The sender has no token: its signatures are its only proof, so the first that fails
+   * refuses the whole body (UnverifiedBodyError) instead of becoming one rejected item.
+   */
+  signatureRequired?: boolean;
+}
+
 export async function parseEventsRequest(
   text: string,
   type: string,
   verifier: CanvasJwtVerifier | null,
+  options: ParseOptions = {},
 ): Promise<ParsedRequest> {
+  const strict = options.signatureRequired === true;
   if (NDJSON_TYPES.has(type)) {
     const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
     if (lines.length === 0) throw new BadInputError('no events: the NDJSON body is empty', 'body');
     const items: IncomingItem[] = [];
     for (const [index, line] of lines.entries()) {
       if (index > 0 && index % ELEMENTS_PER_TURN === 0) await nextTurn();
-      items.push(await toItem(line, `[${index}]`, verifier));
+      items.push(await toItem(line, `[${index}]`, verifier, strict ? lines.length : undefined));
     }
     return { batch: true, items };
   }
-  if (looksLikeJws(text)) return { batch: false, items: [await toItem(text, null, verifier)] };
+  if (looksLikeJws(text)) return { batch: false, items: [await toItem(text, null, verifier, strict ? 1 : undefined)] };
   if (!JSON_TYPES.has(type) && !type.endsWith('+json')) {
     throw new BadInputError(`a ${type} body must be a signed payload (compact JWS)`, 'body', 415);
   }
@@ -104,14 +128,24 @@ export async function toItem(
   text: string,
   where: string | null,
   verifier: CanvasJwtVerifier | null,
+  /** Set when the sender has no token: the body's item count, and a failed signature throws. */
+  unverifiedBodyItems?: number,
 ): Promise<IncomingItem> {
   try {
     if (!looksLikeJws(text)) return envelopeItem(parseJson(text), where, text);
     if (!verifier) throw new BadInputError('a signed payload was sent but CANVAS_JWKS is not configured', 'jwt', 401);
-    const claims = await verifier.verify(text);
+    let claims: string;
+    try {
+      claims = await verifier.verify(text);
+    } catch (error) {
+      if (unverifiedBodyItems !== undefined && error instanceof BadInputError) {
+        throw new UnverifiedBodyError(error.within(where), unverifiedBodyItems);
+      }
+      throw error;
+    }
     return envelopeItem(parseJson(claims), where, claims);
   } catch (error) {
-    if (!(error instanceof BadInputError)) throw error;
+    if (!(error instanceof BadInputError) || error instanceof UnverifiedBodyError) throw error;
     const located = error.within(where);
     return { kind: 'rejected', raw: text, reason: located.message, status: located.status };
   }

@@ -14,6 +14,14 @@ import type { LaunchProjection } from './launch-projection';
 import { LaunchRefusal, returnUrlOf, storedParameters, verifyLaunch } from './launch-verification';
 import { NonceStore } from './nonce-store';
 import { OAuthParameter, parseFormEncoded } from './oauth1';
+import type { StrangerRefusals } from '../ingest/refusals';
+import {
+  clientAddressOf,
+  isMarkedAuthenticated,
+  limitRefusals,
+  markAuthenticated,
+  RefusalRateLimit,
+} from '../security/rate-limit';
 
 export interface LaunchRouteOptions<Launch> {
   eventLog: EventLog;
@@ -28,6 +36,11 @@ export interface LaunchRouteOptions<Launch> {
   trustProxy: boolean;
   logger: Logger;
   now?: () => Date;
+  /**
+   * Unverified launches are strangers: refusals rate-limited per address, and kept as a
+   * bounded record unless they name a known consumer key.
+   */
+  strangers?: { limit: RefusalRateLimit; refusals: StrangerRefusals; onLimited?: () => void };
 }
 
 const BODY_LIMIT = '256kb';
@@ -38,6 +51,7 @@ export function launchRouter<Launch>(options: LaunchRouteOptions<Launch>): Route
   const router = Router();
   const now = options.now ?? (() => new Date());
   const policy = { ...options, nonces: new NonceStore(options.dataSource) };
+  if (options.strangers) router.use('/launch', limitUnverified(options.strangers));
   router.post('/launch', express.raw({ type: () => true, limit: BODY_LIMIT }), async (req: Request, res: Response) => {
     const at = now();
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -75,6 +89,16 @@ export function launchRouter<Launch>(options: LaunchRouteOptions<Launch>): Route
     );
   });
   return router;
+}
+
+/** Unverified launches are refusals of strangers: rate-limited per address, a page for 429. */
+function limitUnverified(strangers: NonNullable<LaunchRouteOptions<unknown>['strangers']>): express.RequestHandler {
+  return limitRefusals(strangers.limit, {
+    authenticated: (_req, res) => isMarkedAuthenticated(res),
+    tooMany: (res, seconds) =>
+      sendPage(res, 429, refusedPage(`too many refused launches from this address: retry in ${seconds} seconds`)),
+    onLimited: strangers.onLimited,
+  });
 }
 
 /** Query and form-body parameters, in order, repeats kept: all of them are signed. */
@@ -129,7 +153,8 @@ async function answerRefusal<Launch>(
     sendPage(res, 503, unavailablePage());
     return;
   }
-  await keepRefusal(error, req, raw, options);
+  if (error.verified) markAuthenticated(res);
+  await keepRefusal(error, req, res, raw, parameters, options);
   const returnUrl = error.verified ? returnUrlOf(parameters) : null;
   if (returnUrl) {
     returnUrl.searchParams.set('lti_errormsg', `The launch was refused: ${error.message}`);
@@ -139,25 +164,39 @@ async function answerRefusal<Launch>(
   sendPage(res, error.status, refusedPage(error.message));
 }
 
-/** Refusals are kept like refused live events ("nothing received is lost"), best effort. */
+/**
+ * Refusals are kept like refused live events, best effort: whole once the signature is
+ * verified; else a bounded record (refusals.ts), with the whole body only when it names a
+ * consumer key we know (what a misconfigured consumer needs to debug its signature).
+ */
 async function keepRefusal<Launch>(
   error: LaunchRefusal,
   req: Request,
+  res: Response,
   raw: Buffer,
+  parameters: readonly OAuthParameter[],
   options: LaunchRouteOptions<Launch>,
 ) {
-  try {
-    await options.eventLog.append(
-      [
-        {
-          kind: 'rejected',
-          raw: raw.toString('utf8'),
-          reason: `launch refused: ${error.message}`,
+  const reason = `launch refused: ${error.message}`;
+  const keyKnown = parameters.some(([name, value]) => name === 'oauth_consumer_key' && options.consumers.has(value));
+  const item =
+    error.verified || !options.strangers
+      ? { kind: 'rejected' as const, raw: raw.toString('utf8'), reason, status: error.status }
+      : options.strangers.refusals.record({
+          route: SOURCE,
+          raw,
+          reason,
           status: error.status,
-        },
-      ],
-      { route: SOURCE, contentType: req.headers['content-type'] ?? null },
-    );
+          items: 1,
+          keepBytes: keyKnown ? raw.length : undefined,
+        });
+  if (!item) return;
+  try {
+    await options.eventLog.append([item], {
+      route: SOURCE,
+      contentType: req.headers['content-type'] ?? null,
+      clientAddress: clientAddressOf(res),
+    });
   } catch (storeError) {
     options.logger.warn({ err: storeError }, 'a refused LTI launch could not be kept');
   }

@@ -85,6 +85,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly strangerRefusals = new Counter({
+    name: `${PREFIX}stranger_refusals_total`,
+    help:
+      'Refusals of unauthenticated callers, by route and outcome: recorded (a bounded record kept), ' +
+      'unrecorded (over REFUSAL_RECORDS_PER_MINUTE, only counted here), rate_limited (429).',
+    labelNames: ['route', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   private readonly graphqlOperations = new Counter({
     name: `${PREFIX}graphql_operations_total`,
     help: 'GraphQL operations, by operation name and type, and whether they answered with errors.',
@@ -136,6 +145,10 @@ export class Metrics {
     for (const outcome of outcomes) {
       this.eventsIngested.inc({ event_name: this.eventNames.value(outcome.name, 'unknown'), outcome: outcome.status });
     }
+  }
+
+  recordStrangerRefusal(route: string, outcome: 'recorded' | 'unrecorded' | 'rate_limited'): void {
+    this.strangerRefusals.inc({ route, outcome });
   }
 
   observeIngestRequest(route: string, status: number, seconds: number): void {

@@ -2,10 +2,11 @@
 // Canvas cannot set headers on live-event posts), or — when CANVAS_JWKS is configured —
 // anyone whose body is a signed payload, since a verified signature is itself proof of
 // origin. A request without a token is held to that: a body that is not signed is
-// refused with 401 before it is parsed or stored, so strangers cannot fill the log.
-import type { RequestHandler, Response } from 'express';
+// refused with 401 before it is parsed or stored, and one whose signature fails keeps
+// only a bounded record (ingest/refusals.ts), so strangers cannot fill the log.
+import type { Request, RequestHandler, Response } from 'express';
 import { isSignedBody } from '../ingest/request-items';
-import { requireRole, unauthenticated } from './access';
+import { presentedToken, requireRole, unauthenticated } from './access';
 import type { TokenStore } from './tokens';
 
 const HINT = 'send an ingest token (Authorization: Bearer <token>, or ?token=<token>)';
@@ -15,6 +16,10 @@ export interface IngestGate {
   checkToken: RequestHandler;
   /** Runs on the raw body before anything is parsed or stored; false when it has answered 401. */
   admitBody: (raw: Buffer, contentType: string | null, res: Response) => boolean;
+  /** The caller holds a valid token (any role), or the service is open: never rate-limited. */
+  authenticated: (req: Request) => boolean;
+  /** No token: the body's signatures must prove where it came from. */
+  isStranger: (res: Response) => boolean;
 }
 
 export function ingestGate(tokens: TokenStore, options: { signedPayloads: boolean }): IngestGate {
@@ -37,5 +42,11 @@ export function ingestGate(tokens: TokenStore, options: { signedPayloads: boolea
       unauthenticated(res, 'json', `a token or a signed payload is required: ${HINT}, or sign the payload`);
       return false;
     },
+    authenticated: (req) => {
+      if (tokens.open) return true;
+      const token = presentedToken(req, { queryToken: true });
+      return token !== null && tokens.rolesOf(token).size > 0;
+    },
+    isStranger: (res) => res.locals.signatureRequired === true,
   };
 }

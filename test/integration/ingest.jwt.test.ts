@@ -1,50 +1,17 @@
 // Signed payloads (Canvas "Sign Payload"): a compact RS256 JWT whose claims are the event,
 // verified against a JWKS file picked by kid. Keys are made here; no network.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import { Submission } from '../../src/domains/submissions/submission.entity';
 import { EventRecord } from '../../src/log/event.entity';
 import { CanvasJwtVerifier } from '../../src/ingest/jwt';
 import { describeEachDatabase } from '../support/databases';
-import { CanvasEvent, ndjson, submissionEvent } from '../support/builders';
+import { ndjson, submissionEvent } from '../support/builders';
 import { countRows, ingestApp, postEvents, rejectedEvent, row, storedEvent } from '../support/ingest-app';
-
-const ISSUER = 'https://live-events.canvas.instructure.com';
-type Key = Awaited<ReturnType<typeof generateKeyPair>> & { kid: string };
-
-async function makeKey(kid: string): Promise<Key> {
-  return { ...(await generateKeyPair('RS256')), kid };
-}
-
-async function writeJwks(path: string, keys: Key[]): Promise<void> {
-  const jwks = {
-    keys: await Promise.all(
-      keys.map(async (k) => ({ ...(await exportJWK(k.publicKey)), kid: k.kid, alg: 'RS256', use: 'sig' })),
-    ),
-  };
-  writeFileSync(path, JSON.stringify(jwks));
-}
-
-interface SignOptions {
-  kid?: string;
-  issuer?: string;
-  /** Seconds from now; negative for an expired token. */
-  expiresIn?: number;
-  issuedAt?: number;
-}
-
-function sign(event: CanvasEvent, key: Key, options: SignOptions = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT(event as never)
-    .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? key.kid, typ: 'JWT' })
-    .setIssuer(options.issuer ?? ISSUER)
-    .setIssuedAt(options.issuedAt ?? now)
-    .setExpirationTime(now + (options.expiresIn ?? 300))
-    .sign(key.privateKey);
-}
+import { ISSUER, Key, makeKey, sign, writeJwks } from '../support/signed-payloads';
 
 describeEachDatabase('signed payloads', (db) => {
   let dir: string;
@@ -111,8 +78,9 @@ describeEachDatabase('signed payloads', (db) => {
 
   it('takes the same event signed twice (another iat) as a duplicate', async () => {
     const event = submissionEvent();
-    const first = await postEvents(app, await sign(event, canvasKey, { issuedAt: 1_700_000_000 }), 'application/jwt');
-    const second = await postEvents(app, await sign(event, canvasKey, { issuedAt: 1_700_000_100 }), 'application/jwt');
+    const now = Math.floor(Date.now() / 1000);
+    const first = await postEvents(app, await sign(event, canvasKey, { issuedAt: now - 100 }), 'application/jwt');
+    const second = await postEvents(app, await sign(event, canvasKey, { issuedAt: now }), 'application/jwt');
     expect(second.body).toMatchObject({ status: 'duplicate', id: first.body.id });
   });
 

@@ -1,5 +1,6 @@
 // Start-up refusals: a bad setting stops the service before it listens, with one line
 // on stderr naming the variable, no stack trace, and a non-zero exit code.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,46 @@ const CASES: Array<{ what: string; env: Record<string, string>; variable: string
     code: 2,
   },
   { what: 'a non-loopback HOST without tokens', env: { HOST: '0.0.0.0' }, variable: 'HOST=0.0.0.0', code: 2 },
+  {
+    what: 'a token shorter than 16 characters',
+    env: { READ_TOKENS: 'a-long-enough-read-token,x' },
+    variable: 'READ_TOKENS: entry 2 is shorter than 16 characters',
+    code: 2,
+  },
+  {
+    what: 'a short METRICS_TOKEN',
+    env: { METRICS_TOKEN: 'metrics' },
+    variable: 'METRICS_TOKEN: is shorter than 16 characters',
+    code: 2,
+  },
+  {
+    what: 'one token in two roles',
+    env: { READ_TOKENS: 'same-token-0123456789', INGEST_TOKENS: 'other-token-0123456789,same-token-0123456789' },
+    variable: 'INGEST_TOKENS: entry 2 is also in READ_TOKENS',
+    code: 2,
+  },
+  {
+    what: 'one token in two roles, once given as its sha256',
+    env: {
+      READ_TOKENS: 'same-token-0123456789',
+      ADMIN_TOKENS: `sha256:${createHash('sha256').update('same-token-0123456789').digest('hex')}`,
+    },
+    variable: 'ADMIN_TOKENS: entry 1 is also in READ_TOKENS',
+    code: 2,
+  },
+  {
+    what: 'the ingest token reused as METRICS_TOKEN',
+    env: { INGEST_TOKENS: 'ingest-token-0123456789', METRICS_TOKEN: 'ingest-token-0123456789' },
+    variable: 'METRICS_TOKEN: its token is also in INGEST_TOKENS',
+    code: 2,
+  },
+  {
+    what: 'a CANVAS_JWT_MAX_AGE_SECONDS that is not a number of seconds',
+    env: { CANVAS_JWT_MAX_AGE_SECONDS: '1h' },
+    variable: 'CANVAS_JWT_MAX_AGE_SECONDS',
+    code: 2,
+  },
+  { what: 'a REJECTED_MAX_MB of zero', env: { REJECTED_MAX_MB: '0' }, variable: 'REJECTED_MAX_MB', code: 2 },
 ];
 
 describe('starting the service', () => {

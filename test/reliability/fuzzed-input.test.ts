@@ -55,7 +55,13 @@ for (const kind of databaseKinds) {
     let heapAtStart: number;
     beforeAll(async () => {
       db = await createTestDatabase(kind);
-      server = await startLiveServer(db.dataSource, { LTI_CONSUMERS: `${CONSUMER.key}:${CONSUMER.secret}` });
+      server = await startLiveServer(db.dataSource, {
+        LTI_CONSUMERS: `${CONSUMER.key}:${CONSUMER.secret}`,
+        // Every refusal here comes from one address and must be kept (as a bounded record
+        // when unverified): the limits on strangers have their own test (security.refusals).
+        CLIENT_REFUSALS_PER_MINUTE: '1000000',
+        REFUSAL_RECORDS_PER_MINUTE: '1000000',
+      });
     });
     afterAll(async () => {
       await server?.close();
