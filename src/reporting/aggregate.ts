@@ -3,8 +3,8 @@
 // (datasets.ts) names the table, the dimensions one may group by and the measures; the
 // caller gives a parameterised WHERE fragment (its filter), the dimensions, `first` and
 // `after`. Groups come in key order, dimension by dimension in the order asked: ids
-// numerically, strings byte-wise (MySQL's case-insensitive collation would otherwise
-// merge and order them differently from SQLite), false before true, NULL first (both
+// numerically, strings byte-wise (the MySQL tables are utf8mb4_bin, see the initial
+// schema, so both databases compare bytes), false before true, NULL first (both
 // databases put NULL first in ascending order natively), periods by time.
 //
 // Pagination is keyset over the group key: the cursor holds the last group's key and the
@@ -146,7 +146,7 @@ export async function aggregate<GroupBy extends string, Stats>(
 
 interface PlannedDimension {
   dimension: Dimension;
-  /** The group-key expression (a bucket CASE for a period, byte-wise for strings on MySQL). */
+  /** The group-key expression: the column, or a bucket CASE for a period. */
   sql: string;
 }
 
@@ -209,7 +209,6 @@ async function dimensionSql(
   dimension: Dimension,
   zone: TimeZone,
 ): Promise<string> {
-  if (dimension.kind === 'string' && dialect === 'mysql') return `${dimension.column} COLLATE utf8mb4_bin`;
   if (dimension.kind !== 'period') return dimension.column;
   // The bucket SQL is exact over the instants it was built for: those the filter selects.
   const [range] = await dataSource.query(

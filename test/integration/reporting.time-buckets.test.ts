@@ -12,22 +12,12 @@ import {
   transitions,
 } from '../../src/reporting/time-buckets';
 import { describeEachDatabase } from '../support/databases';
+import { random } from '../../bench/lib/corpus';
 
 const ZONES = ['America/Chicago', 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC', 'America/Santiago'];
 const UNITS: BucketUnit[] = ['DAY', 'WEEK', 'MONTH'];
 const FROM = Date.parse('2023-06-01T00:00:00Z');
 const TO = Date.parse('2025-06-01T00:00:00Z');
-
-/** A small deterministic generator (mulberry32): the same instants on every run and database. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function probeInstants(): number[] {
   const next = random(20241103);
