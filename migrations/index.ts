@@ -5,6 +5,7 @@ import { ReplayProgress1763800000001 } from './1763800000001-replay-progress';
 import { CourseFactVersions1763800000002 } from './1763800000002-course-fact-versions';
 import { LtiLaunches1763800000200 } from './1763800000200-lti-launches';
 import { GraphqlListIndexes1763900000000 } from './1763900000000-graphql-list-indexes';
+import { ReportingIndexes1764000000400 } from './1764000000400-reporting-indexes';
 
 export const migrations = [
   InitialSchema1763800000000,
@@ -12,4 +13,5 @@ export const migrations = [
   CourseFactVersions1763800000002,
   LtiLaunches1763800000200,
   GraphqlListIndexes1763900000000,
+  ReportingIndexes1764000000400,
 ];
