@@ -19,19 +19,26 @@ import { benchDataSource, createBenchDatabase, rawConnection, RawConnection, Sto
 import { BENCH_DIR, load1, machine, waitForQuiet } from './lib/options';
 import { figure, Figure, printTable, round } from './lib/stats';
 
-const { values } = parseArgs({
-  options: {
-    sqlite: { type: 'boolean', default: false },
-    quick: { type: 'boolean', default: false },
-    size: { type: 'string' },
-    runs: { type: 'string' },
-    'quiet-load': { type: 'string' },
-    out: { type: 'string' },
-  },
-});
-const store: Store = values.sqlite ? 'sqlite' : 'mysql';
-const size = Number(values.size ?? (values.quick ? 100_000 : 1_000_000));
-const runs = Number(values.runs ?? 7);
+export interface StatsBenchOptions {
+  store: Store;
+  /** Submissions to load. */
+  size: number;
+  /** Measured paired rounds (after one warm-up round). */
+  runs: number;
+  /** Where stats-<store>.json goes. */
+  resultsDir: string;
+  /** Wait for the 1-minute load average to drop below this before measuring; 0: don't. */
+  quietLoad: number;
+}
+
+export interface StatsFigure {
+  name: string;
+  engineMs: Figure;
+  handMs: Figure;
+  /** Per round, engine ÷ hand. */
+  ratio: Figure;
+}
+
 const PER_ASSIGNMENT = 500;
 const ASSIGNMENTS_PER_COURSE = 20;
 const STUDENTS = 5000;
@@ -57,7 +64,7 @@ const STATES = ['submitted', 'graded', 'graded', 'unsubmitted', 'pending_review'
 const T0 = Date.parse('2024-08-26T00:00:00Z');
 const sqlTime = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
 
-async function load(raw: RawConnection): Promise<void> {
+async function load(raw: RawConnection, { store, size }: StatsBenchOptions): Promise<void> {
   const next = random(42);
   const chunk = 5000;
   const started = Date.now();
@@ -94,7 +101,7 @@ async function load(raw: RawConnection): Promise<void> {
 }
 
 /** The same figures as the engine's submission measures, written by hand for this database. */
-function handSql(where: string, limit: number | null): string {
+function handSql(store: Store, where: string, limit: number | null): string {
   const stddev = store === 'mysql' ? 'STDDEV_POP(score)' : 'SUM(score * score)';
   return (
     `SELECT assignment_id, COUNT(*) AS n, COUNT(submitted_at) AS submitted, ` +
@@ -113,13 +120,22 @@ interface Comparison {
   hand: () => Promise<unknown>;
 }
 
-async function comparisons(ds: DataSource, raw: RawConnection): Promise<Comparison[]> {
+async function comparisons(
+  ds: DataSource,
+  raw: RawConnection,
+  { store, size }: StatsBenchOptions,
+): Promise<Comparison[]> {
   const assignments = Math.ceil(size / PER_ASSIGNMENT);
-  // A cursor at 90 % of the assignments, from the engine itself.
+  // A cursor at 90 % of the assignments, from the engine itself: the deep page holds the last 10 %.
+  const target = Math.max(1, Math.floor(assignments * 0.9));
   let deep: StatsPage<SubmissionStats> | null = null;
   let after: string | null = null;
-  for (let seen = 0; seen < assignments * 0.9; seen += PAGE) {
-    deep = await aggregate(ds, submissionDataset, { groupBy: ['ASSIGNMENT'], first: PAGE, after });
+  for (let seen = 0; seen < target; seen += deep.nodes.length) {
+    deep = await aggregate(ds, submissionDataset, {
+      groupBy: ['ASSIGNMENT'],
+      first: Math.min(PAGE, target - seen),
+      after,
+    });
     after = deep.endCursor;
   }
   const deepAfter = deep!.nodes[deep!.nodes.length - 1].key.assignmentId!;
@@ -128,12 +144,12 @@ async function comparisons(ds: DataSource, raw: RawConnection): Promise<Comparis
     {
       name: `first page (${PAGE} groups)`,
       engine: () => aggregate(ds, submissionDataset, { groupBy: ['ASSIGNMENT'], first: PAGE }),
-      hand: () => raw.query(handSql('', PAGE + 1)),
+      hand: () => raw.query(handSql(store, '', PAGE + 1)),
     },
     {
       name: 'deep page (cursor at 90 %)',
       engine: () => aggregate(ds, submissionDataset, { groupBy: ['ASSIGNMENT'], first: PAGE, after }),
-      hand: () => raw.query(handSql('WHERE assignment_id > ?', PAGE + 1), [BigInt(deepAfter)]),
+      hand: () => raw.query(handSql(store, 'WHERE assignment_id > ?', PAGE + 1), [BigInt(deepAfter)]),
     },
     {
       name: 'first page + totalCount',
@@ -142,7 +158,7 @@ async function comparisons(ds: DataSource, raw: RawConnection): Promise<Comparis
         return [page.nodes, await page.totalCount()];
       },
       hand: async () => [
-        await raw.query(handSql('', PAGE + 1)),
+        await raw.query(handSql(store, '', PAGE + 1)),
         await raw.query('SELECT COUNT(DISTINCT assignment_id) AS n FROM submissions'),
       ],
     },
@@ -154,15 +170,15 @@ async function comparisons(ds: DataSource, raw: RawConnection): Promise<Comparis
           groupBy: ['ASSIGNMENT'],
           first: PAGE,
         }),
-      hand: () => raw.query(handSql('WHERE course_id = ?', PAGE + 1), [course]),
+      hand: () => raw.query(handSql(store, 'WHERE course_id = ?', PAGE + 1), [course]),
     },
   ];
 }
 
 /** Both sides give the same groups and counts (the timing would mean nothing otherwise). */
-async function checkSameAnswer(ds: DataSource, raw: RawConnection): Promise<void> {
+async function checkSameAnswer(ds: DataSource, raw: RawConnection, store: Store): Promise<void> {
   const page = await aggregate(ds, submissionDataset, { groupBy: ['ASSIGNMENT'], first: PAGE });
-  const hand = (await raw.query(handSql('', PAGE))) as Array<Record<string, unknown>>;
+  const hand = (await raw.query(handSql(store, '', PAGE))) as Array<Record<string, unknown>>;
   const engine = page.nodes.map((n) => [n.key.assignmentId, n.count, n.gradedCount, n.lateCount, n.score.count]);
   const byHand = hand.map((r) => [
     String(r.assignment_id),
@@ -185,7 +201,9 @@ const time = async (work: () => Promise<unknown>) => {
   return Number(process.hrtime.bigint() - start) / 1e6;
 };
 
-async function main(): Promise<void> {
+/** Loads, checks and times; returns the figures and writes them to `stats-<store>.json`. */
+export async function runStats(options: StatsBenchOptions): Promise<StatsFigure[]> {
+  const { store, size, runs } = options;
   const db = await createBenchDatabase(store);
   const ds = await benchDataSource(db.url);
   const raw = await rawConnection(db.url);
@@ -193,10 +211,10 @@ async function main(): Promise<void> {
     const [{ v }] = (await ds.query(
       store === 'mysql' ? 'SELECT VERSION() AS v' : 'SELECT sqlite_version() AS v',
     )) as Array<{ v: string }>;
-    await load(raw);
-    await checkSameAnswer(ds, raw);
-    const cases = await comparisons(ds, raw);
-    const loadStart = await waitForQuiet(Number(values['quiet-load'] ?? 0));
+    await load(raw, options);
+    await checkSameAnswer(ds, raw, store);
+    const cases = await comparisons(ds, raw, options);
+    const loadStart = await waitForQuiet(options.quietLoad);
     const samples = cases.map(() => ({ engine: [] as number[], hand: [] as number[], ratio: [] as number[] }));
     for (let r = -1; r < runs; r++) {
       for (const [i, c] of cases.entries()) {
@@ -212,7 +230,7 @@ async function main(): Promise<void> {
       }
     }
     const loadEnd = load1();
-    const figures = cases.map((c, i) => ({
+    const figures: StatsFigure[] = cases.map((c, i) => ({
       name: c.name,
       engineMs: figure(samples[i].engine),
       handMs: figure(samples[i].hand),
@@ -224,7 +242,7 @@ async function main(): Promise<void> {
       ['query', 'engine ms', 'hand ms', 'engine ÷ hand'],
       figures.map((x) => [x.name, f(x.engineMs), f(x.handMs), f(x.ratio, 2)]),
     );
-    const out = values.out ?? join(BENCH_DIR, 'results');
+    const out = options.resultsDir;
     mkdirSync(out, { recursive: true });
     writeFileSync(
       join(out, `stats-${store}.json`),
@@ -242,6 +260,7 @@ async function main(): Promise<void> {
         2,
       ) + '\n',
     );
+    return figures;
   } finally {
     await raw.close();
     await ds.destroy();
@@ -249,7 +268,25 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  const { values } = parseArgs({
+    options: {
+      sqlite: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      size: { type: 'string' },
+      runs: { type: 'string' },
+      'quiet-load': { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  runStats({
+    store: values.sqlite ? 'sqlite' : 'mysql',
+    size: Number(values.size ?? (values.quick ? 100_000 : 1_000_000)),
+    runs: Number(values.runs ?? 7),
+    resultsDir: values.out ?? join(BENCH_DIR, 'results'),
+    quietLoad: Number(values['quiet-load'] ?? 0),
+  }).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

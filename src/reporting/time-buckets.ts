@@ -115,13 +115,15 @@ function nextBucketDate(date: LocalDate, unit: BucketUnit): LocalDate {
 
 // ---- transitions ----------------------------------------------------------------------
 
-const SCAN_STEP = DAY_MS;
+// A week: the shortest offset excursions on record (Ramadan suspensions of summer time,
+// wartime double summer time) last longer, so no change hides between two samples.
+const SCAN_STEP = 7 * DAY_MS;
 const transitionsByYear = new Map<string, number[]>();
 
 /**
- * The instants in [from, to) where the zone's offset changes, ascending. Scans by day
- * (no zone changes its offset twice within a day) and bisects each change to the second;
- * cached per zone and UTC year, since every query over a range asks again.
+ * The instants in [from, to) where the zone's offset changes, ascending. Samples weekly
+ * and bisects each change to the second; cached per zone and UTC year, since every query
+ * over a range asks again.
  */
 export function transitions(zone: TimeZone, from: number, to: number): number[] {
   const out: number[] = [];
@@ -244,12 +246,18 @@ function fixedOffsetBucket(dialect: SqlDialect, column: string, unit: BucketUnit
   return `CAST(TIMESTAMPADD(SECOND, ${-seconds}, ${start}) AS DATETIME(3))`;
 }
 
+// Instants outside these years get the offset of the nearest segment: a stray DATETIME
+// of 9999 must not make the SQL list 16,000 daylight-saving changes.
+const EXACT_FROM = Date.UTC(1900, 0, 1);
+const EXACT_TO = Date.UTC(2100, 0, 1);
+
 /**
  * SQL for the bucket start of the UTC DATETIME(3) `column` (NULL stays NULL), exact for
- * instants in [range.min, range.max]: the transitions are those of that range. Instants
- * outside it (rows written after the range was read) get their offset from the nearest
- * segment. Text of the result: DATETIME(3) on MySQL, `YYYY-MM-DD HH:MM:SS.SSS` on SQLite,
- * so it compares with sqlDatetime() on both.
+ * instants in [range.min, range.max] (within 1900–2099): the transitions are those of
+ * that range. Instants outside it (rows written after the range was read) get their
+ * offset from the nearest segment. Segments are chosen by a balanced CASE tree, so a row
+ * costs log₂(segments) comparisons. Text of the result: DATETIME(3) on MySQL,
+ * `YYYY-MM-DD HH:MM:SS.SSS` on SQLite, so it compares with sqlDatetime() on both.
  */
 export function bucketSql(
   dialect: SqlDialect,
@@ -258,26 +266,27 @@ export function bucketSql(
   unit: BucketUnit,
   range: { min: Date; max: Date } | null,
 ): string {
-  const min = range?.min.getTime() ?? Date.now();
-  const max = range ? Math.max(range.max.getTime(), min) : min;
-  const changes = transitions(zone, min + 1, max + 1);
-  const starts = [min, ...changes];
-  const segments = starts.map((from, i) => {
+  const clamp = (ms: number) => Math.min(EXACT_TO, Math.max(EXACT_FROM, ms));
+  const min = clamp(range?.min.getTime() ?? Date.now());
+  const max = Math.max(clamp(range?.max.getTime() ?? min), min);
+  const starts = [min, ...transitions(zone, min + 1, max + 1)];
+  const segments = starts.map((from) => {
     const offset = offsetAt(zone, from);
     const first = bucketStart(from, zone, unit).getTime();
     const arithmetic = fixedOffsetBucket(dialect, column, unit, offset);
     // The segment's first bucket began with another offset when its midnight is not `wall - offset`.
     const firstWall = wallMidnight(bucketDate(localDateAt(zone, from), unit));
-    if (first === firstWall - offset) return { end: changes[i] ?? null, sql: arithmetic };
+    if (first === firstWall - offset) return { from, sql: arithmetic };
     const second = nextBucketStart(first, zone, unit).getTime();
     const sql =
       `CASE WHEN ${column} >= '${sqlDatetime(first)}' AND ${column} < '${sqlDatetime(second)}' ` +
       `THEN ${literal(dialect, first)} ELSE ${arithmetic} END`;
-    return { end: changes[i] ?? null, sql };
+    return { from, sql };
   });
-  if (segments.length === 1) return `CASE WHEN ${column} IS NULL THEN NULL ELSE ${segments[0].sql} END`;
-  const branches = segments.map(({ end, sql }) =>
-    end === null ? `ELSE ${sql}` : `WHEN ${column} < '${sqlDatetime(end)}' THEN ${sql}`,
-  );
-  return `CASE WHEN ${column} IS NULL THEN NULL ${branches.join(' ')} END`;
+  const tree = (lo: number, hi: number): string => {
+    if (hi - lo === 1) return segments[lo].sql;
+    const mid = Math.floor((lo + hi) / 2);
+    return `CASE WHEN ${column} < '${sqlDatetime(segments[mid].from)}' THEN ${tree(lo, mid)} ELSE ${tree(mid, hi)} END`;
+  };
+  return `CASE WHEN ${column} IS NULL THEN NULL ELSE ${tree(0, segments.length)} END`;
 }
