@@ -193,11 +193,12 @@ async function planOf<GroupBy extends string, Stats>(
   const from = [dataset.from, ...joins].join(' ');
   // The scope names everything that gives a key its meaning: the zone decides a period.
   const scope = [dataset.name, groupBy.join(','), periods ? zone.name : ''].join('|');
+  // Every argument is checked before the first statement (a period's range) runs.
+  const after = request.after ? { values: decodeStatsCursor(request.after, scope, dimensions, 'after') } : null;
   const dims: PlannedDimension[] = [];
   for (const dimension of dimensions) {
     dims.push({ dimension, sql: await dimensionSql(dataSource, dialect, from, filter, dimension, zone) });
   }
-  const after = request.after ? { values: decodeStatsCursor(request.after, scope, dimensions, 'after') } : null;
   return { dialect, from, filter, dims, first, after, scope };
 }
 

@@ -558,6 +558,33 @@ describeEachDatabase('reporting aggregates over a generated course', (db: () => 
     });
   }
 
+  it('answers a page with one GROUP BY statement (and one MIN/MAX for a period), never by reading rows', async () => {
+    const seen = db().statements;
+    seen.length = 0;
+    const page = await aggregate(db().dataSource, submissionDataset, {
+      filter: inCourse('s'),
+      groupBy: ['ASSIGNMENT', 'LATE'],
+      first: 3,
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatch(/GROUP BY k0, k1 ORDER BY k0, k1 LIMIT 4$/);
+    seen.length = 0;
+    await aggregate(db().dataSource, submissionDataset, {
+      filter: inCourse('s'),
+      groupBy: ['ASSIGNMENT', 'LATE'],
+      first: 3,
+      after: page.endCursor,
+    });
+    expect(seen).toHaveLength(1);
+    seen.length = 0;
+    await aggregate(db().dataSource, commentDataset, { groupBy: ['DAY'], timeZone: 'America/Chicago' });
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toMatch(
+      /^SELECT MIN\(c\.created_at\) AS lo, MAX\(c\.created_at\) AS hi FROM submission_comments c$/,
+    );
+    expect(seen[1]).not.toMatch(/CONVERT_TZ|time_zone/i);
+  });
+
   it('refuses bad arguments with a BadInputError naming them', async () => {
     const ds = db().dataSource;
     const refusal = (promise: Promise<unknown>) =>
