@@ -21,7 +21,7 @@ for (const store of databaseKinds) {
 
     it('times the engine against the hand-written GROUP BY, paired', async () => {
       const figures = await runStats({ store, size: 6000, runs: 1, resultsDir: dir, quietLoad: 0 });
-      expect(figures.map((f) => f.name)).toHaveLength(4);
+      expect(figures.map((f) => f.name)).toHaveLength(5);
       for (const f of figures) expect(f.ratio.median).toBeGreaterThan(0);
       expect(existsSync(join(dir, `stats-${store}.json`))).toBe(true);
     });
