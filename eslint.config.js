@@ -66,6 +66,23 @@ const layers = [
     forbidden: ['**/domains/**', '**/graphql/**', ...COMPOSITION],
   },
   {
+    files: ['src/reporting/**/*.ts'],
+    message:
+      'reporting/ is the aggregate engine: it imports only canvas/ and db/, and knows the datasets by table and column names, not by their domains',
+    forbidden: [
+      '**/log/**',
+      '**/projection/**',
+      '**/ingest/**',
+      '**/domains/**',
+      '**/graphql/**',
+      '**/lti/**',
+      '**/security/**',
+      '**/observability/**',
+      'express',
+      ...COMPOSITION,
+    ],
+  },
+  {
     files: ['src/graphql/**/*.ts'],
     message:
       'graphql/ builds the schema from the resolvers it is given: it never imports domains or the ingest write path',

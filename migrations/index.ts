@@ -8,6 +8,7 @@ import { GraphqlListIndexes1763900000000 } from './1763900000000-graphql-list-in
 import { GraphqlFilterIndexes1764000000100 } from './1764000000100-graphql-filter-indexes';
 import { BoundedRefusals1764000000200 } from './1764000000200-bounded-refusals';
 import { Assignments1764000000300 } from './1764000000300-assignments';
+import { ReportingIndexes1764000000400 } from './1764000000400-reporting-indexes';
 
 export const migrations = [
   InitialSchema1763800000000,
@@ -18,4 +19,5 @@ export const migrations = [
   GraphqlFilterIndexes1764000000100,
   BoundedRefusals1764000000200,
   Assignments1764000000300,
+  ReportingIndexes1764000000400,
 ];
