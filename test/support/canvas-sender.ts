@@ -16,6 +16,8 @@ export interface SenderOptions {
   deadlineMs?: number;
   /** Pause between retries of a refused request. */
   retryDelayMs?: number;
+  /** Sent with every request (e.g. an ingest token). */
+  headers?: Record<string, string>;
 }
 
 export interface SendReport {
@@ -83,7 +85,7 @@ export class CanvasSender {
     const events = chunk.map((i) => this.options.events[i]);
     let answer;
     try {
-      answer = await postJson(`${base}/events`, chunk.length === 1 ? events[0] : events, {}, 10_000);
+      answer = await postJson(`${base}/events`, chunk.length === 1 ? events[0] : events, this.options.headers, 10_000);
     } catch {
       this.count(0);
       return chunk;

@@ -3,7 +3,14 @@
 // domains record what they know of a course through the operations exported here
 // (index.ts): the courses table is written by this domain only.
 import { earlier, later } from '../../canvas/time';
-import { activityTime, ContextProjector, globalId, isNewer, ProjectedEvent, stateVersion } from '../../projection/projector';
+import {
+  activityTime,
+  ContextProjector,
+  globalId,
+  isNewer,
+  ProjectedEvent,
+  stateVersion,
+} from '../../projection/projector';
 import type { ProjectionStore } from '../../projection/store';
 import { Course } from './course.entity';
 

@@ -1,0 +1,48 @@
+// The hardening soak, short: a real service process under every kind of hostile traffic
+// (bounded) while a well-behaved Canvas sends distinct events and a client queries.
+// `npm run soak` runs the full 60 s version; README "Limits and abuse" has its figures.
+import { createMysqlDatabase, databaseKinds } from '../support/databases';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runHostileSoak, soakProblems } from '../support/hostile-soak';
+
+describe.each(databaseKinds)('the service under hostile traffic [%s]', (kind) => {
+  let url: string;
+  let cleanup: () => Promise<void> | void;
+
+  beforeAll(async () => {
+    if (kind === 'sqlite') {
+      const dir = mkdtempSync(join(tmpdir(), 'soak-'));
+      url = `sqlite:${join(dir, 'events.sqlite')}`;
+      cleanup = () => rmSync(dir, { recursive: true, force: true });
+    } else {
+      const db = await createMysqlDatabase();
+      url = db.url;
+      cleanup = db.drop;
+    }
+  });
+
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  it('keeps every acknowledged event once, stays responsive and stores almost nothing for attackers', async () => {
+    const report = await runHostileSoak({
+      databaseUrl: url,
+      durationMs: 8_000,
+      goodEvents: 300,
+      largestBody: 1024 * 1024,
+      authenticatedRequests: 5,
+    });
+    // Every kind of attack was actually sent.
+    for (const [kind, statuses] of Object.entries(report.hostile)) {
+      expect({ kind, sent: Object.values(statuses).reduce((a, b) => a + b, 0) }).toEqual({
+        kind,
+        sent: expect.any(Number),
+      });
+      expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    }
+    expect(soakProblems(report)).toEqual([]);
+  }, 240_000);
+});
