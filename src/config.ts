@@ -163,7 +163,7 @@ const schema = z.object({
   REJECTED_MAX_MB: z.coerce.number().positive().default(100),
 });
 
-/** The roles a token list grants, for the "one token, one role" check. */
+/** The variables that each grant one role, for the "one token, one role" check. */
 const TOKEN_ROLES = ['READ_TOKENS', 'ADMIN_TOKENS', 'INGEST_TOKENS', 'METRICS_TOKEN'] as const;
 
 /**

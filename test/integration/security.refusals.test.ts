@@ -52,7 +52,7 @@ describeEachDatabase('refusals of callers without a token (signed payloads confi
     const body = `a.${'b'.repeat(8_000_000)}.c`;
     const before = await lastRejectedId(db());
     const res = await postJwt(app, body);
-    expect({ status: res.status, body: res.body }).toMatchObject({ status: 401 }); // the answer, should it differ
+    expect(`${res.status} ${res.text.slice(0, 300)}`).toMatch(/^401 /); // the answer, should it differ
     const [kept, ...more] = await rejectedSince(db(), before);
     expect(more).toHaveLength(0);
     expect(kept.id).toBe(res.body.error.rejectedId);
