@@ -5,9 +5,10 @@
 // (submissions by course, assignment, user, workflow state, dates; events by name, status,
 // time; conversations by update time and participant; courses by account; resource links
 // by context and tool; users by LTI id) already has its index.
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { MigrationInterface } from 'typeorm';
+import { indexSet, IndexSpec } from './index-set';
 
-const INDEXES: Array<[name: string, table: string, columns: string[]]> = [
+const INDEXES: IndexSpec[] = [
   ['idx_submissions_late', 'submissions', ['late', 'id']],
   ['idx_submissions_missing', 'submissions', ['missing', 'id']],
   ['idx_submissions_course_late', 'submissions', ['course_id', 'late', 'id']],
@@ -18,15 +19,6 @@ const INDEXES: Array<[name: string, table: string, columns: string[]]> = [
 export class GraphqlFilterIndexes1764000000100 implements MigrationInterface {
   name = 'GraphqlFilterIndexes1764000000100';
 
-  async up(qr: QueryRunner): Promise<void> {
-    // Plain CREATE INDEX, valid on both databases (TypeORM may rebuild a SQLite table).
-    for (const [name, table, columns] of INDEXES)
-      await qr.query(`CREATE INDEX ${name} ON ${table} (${columns.join(', ')})`);
-  }
-
-  async down(qr: QueryRunner): Promise<void> {
-    const mysql = qr.connection.options.type === 'mysql';
-    for (const [name, table] of [...INDEXES].reverse())
-      await qr.query(mysql ? `DROP INDEX ${name} ON ${table}` : `DROP INDEX ${name}`);
-  }
+  up = indexSet(INDEXES).up;
+  down = indexSet(INDEXES).down;
 }

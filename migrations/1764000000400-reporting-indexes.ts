@@ -3,9 +3,10 @@
 // row lookups and no sort), a course's groups seek on (course, assignment), and the
 // activity datasets find their time range (MIN/MAX for the buckets) and group by author
 // without scanning the table.
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { MigrationInterface } from 'typeorm';
+import { indexSet, IndexSpec } from './index-set';
 
-const INDEXES: Array<[name: string, table: string, columns: string[]]> = [
+const INDEXES: IndexSpec[] = [
   [
     'idx_submissions_assignment_stats',
     'submissions',
@@ -21,15 +22,6 @@ const INDEXES: Array<[name: string, table: string, columns: string[]]> = [
 export class ReportingIndexes1764000000400 implements MigrationInterface {
   name = 'ReportingIndexes1764000000400';
 
-  async up(qr: QueryRunner): Promise<void> {
-    // Plain CREATE INDEX, valid on both databases (TypeORM may rebuild a SQLite table).
-    for (const [name, table, columns] of INDEXES)
-      await qr.query(`CREATE INDEX ${name} ON ${table} (${columns.join(', ')})`);
-  }
-
-  async down(qr: QueryRunner): Promise<void> {
-    const mysql = qr.connection.options.type === 'mysql';
-    for (const [name, table] of [...INDEXES].reverse())
-      await qr.query(mysql ? `DROP INDEX ${name} ON ${table}` : `DROP INDEX ${name}`);
-  }
+  up = indexSet(INDEXES).up;
+  down = indexSet(INDEXES).down;
 }
