@@ -3,92 +3,93 @@
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
-// The layers, lowest first. A layer may import the ones listed before it and never those
-// after it; `src/modules.ts`, `src/server.ts`, `src/main.ts` and `src/cli/` compose them.
-// Patterns match import specifiers (relative paths), so `**/ingest/**` forbids any path
-// through an ingest folder.
-const forbid = (group, message) => ({ 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] });
+// The layers, and what each may import of the others (ARCHITECTURE.md); every other part
+// is forbidden to it, and so are `src/modules.ts`, `src/server.ts`, `src/main.ts` and
+// `src/cli/`, which compose them. Patterns match import specifiers (relative paths), so
+// `**/ingest/**` forbids any path through an ingest folder.
+const PARTS = [
+  'canvas',
+  'db',
+  'log',
+  'projection',
+  'ingest',
+  'domains',
+  'graphql',
+  'lti',
+  'reporting',
+  'security',
+  'observability',
+];
 const COMPOSITION = ['../modules', '../../modules', '../server', '../../server', '../main', '../../main', '**/cli/**'];
 const layers = [
   {
-    files: ['src/canvas/**/*.ts'],
+    part: 'canvas',
+    mayImport: [],
     message: 'canvas/ is the shared Canvas vocabulary (ids, time, JSON, field schemas): it imports none of our layers',
-    forbidden: [
-      '**/db/**',
-      '**/log/**',
-      '**/projection/**',
-      '**/ingest/**',
-      '**/domains/**',
-      '**/graphql/**',
-      '**/lti/**',
-      '**/security/**',
-      '**/observability/**',
-      ...COMPOSITION,
-    ],
   },
   {
-    files: ['src/db/**/*.ts'],
+    part: 'db',
+    mayImport: ['canvas', 'security', 'observability'],
     message: 'db/ is storage plumbing: it never imports projections, ingest, domains or GraphQL',
-    forbidden: [
-      '**/log/**',
-      '**/projection/**',
-      '**/ingest/**',
-      '**/domains/**',
-      '**/graphql/**',
-      '**/lti/**',
-      ...COMPOSITION,
-    ],
   },
   {
-    files: ['src/log/**/*.ts'],
+    part: 'log',
+    mayImport: ['canvas', 'db', 'security', 'observability'],
     message: 'log/ holds the event log tables: it imports only canvas/ and db/',
-    forbidden: ['**/projection/**', '**/ingest/**', '**/domains/**', '**/graphql/**', '**/lti/**', ...COMPOSITION],
   },
   {
-    files: ['src/projection/**/*.ts'],
+    part: 'projection',
+    mayImport: ['canvas', 'db', 'log', 'security', 'observability'],
+    noExpress: true,
     message: 'projection/ is the projection contract and runner: it knows no domain, no HTTP and no GraphQL',
-    forbidden: ['**/ingest/**', '**/domains/**', '**/graphql/**', '**/lti/**', 'express', ...COMPOSITION],
   },
   {
-    files: ['src/ingest/**/*.ts'],
+    part: 'ingest',
+    mayImport: ['canvas', 'db', 'log', 'projection', 'reporting', 'security', 'observability'],
     message: 'ingest/ knows no domain: projectors reach it through the registry built by src/modules.ts',
-    forbidden: ['**/domains/**', '**/graphql/**', '**/lti/**', ...COMPOSITION],
   },
   {
-    files: ['src/domains/**/*.ts'],
+    part: 'domains',
+    mayImport: ['canvas', 'db', 'log', 'projection', 'domains', 'graphql', 'reporting', 'observability'],
+    noExpress: true,
     message: 'domains know no HTTP and no ingest write path: they get events through projection/ and serve GraphQL',
-    forbidden: ['**/ingest/**', '**/lti/**', '**/security/**', 'express', ...COMPOSITION],
   },
   {
-    files: ['src/lti/**/*.ts'],
+    part: 'lti',
+    mayImport: ['canvas', 'db', 'log', 'projection', 'ingest', 'reporting', 'security', 'observability'],
     message:
       'lti/ is the LTI launch endpoint: the LTI projection reaches it through the functions src/server.ts passes in, never by import',
-    forbidden: ['**/domains/**', '**/graphql/**', ...COMPOSITION],
   },
   {
-    files: ['src/reporting/**/*.ts'],
+    part: 'reporting',
+    mayImport: ['canvas', 'db'],
+    noExpress: true,
     message:
       'reporting/ is the aggregate engine: it imports only canvas/ and db/, and knows the datasets by table and column names, not by their domains',
-    forbidden: [
-      '**/log/**',
-      '**/projection/**',
-      '**/ingest/**',
-      '**/domains/**',
-      '**/graphql/**',
-      '**/lti/**',
-      '**/security/**',
-      '**/observability/**',
-      'express',
-      ...COMPOSITION,
-    ],
   },
   {
-    files: ['src/graphql/**/*.ts'],
+    part: 'graphql',
+    mayImport: ['canvas', 'db', 'log', 'reporting', 'security', 'observability'],
     message:
       'graphql/ builds the schema from the resolvers it is given: it never imports domains or the ingest write path',
-    forbidden: ['**/domains/**', '**/ingest/**', '**/projection/**', '**/lti/**', ...COMPOSITION],
   },
 ];
+
+/** The no-restricted-imports rule of a layer: every part it may not import, and the composition (a folder's index too). */
+function layerRule({ part, mayImport, noExpress, message }) {
+  const group = [
+    ...PARTS.filter((other) => other !== part && !mayImport.includes(other)).flatMap((other) => [
+      `**/${other}`,
+      `**/${other}/**`,
+    ]),
+    ...(noExpress ? ['express'] : []),
+    ...COMPOSITION,
+  ];
+  return {
+    files: [`src/${part}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message }] }] },
+  };
+}
 
 module.exports = tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'bench/results/'] },
@@ -109,5 +110,5 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
-  ...layers.map(({ files, message, forbidden }) => ({ files, rules: forbid(forbidden, message) })),
+  ...layers.map(layerRule),
 );
