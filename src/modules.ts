@@ -8,6 +8,7 @@ import { migrations } from '../migrations';
 import { assignmentsModule } from './domains/assignments';
 import { conversationsModule } from './domains/conversations';
 import { coursesModule } from './domains/courses';
+import { enrollmentsModule } from './domains/enrollments';
 import { eventLogModule } from './domains/event-log';
 import { ltiModule } from './domains/lti';
 import { resourceLinksModule } from './domains/resource-links';
@@ -25,6 +26,7 @@ export const domainModules: readonly DomainModule[] = [
   resourceLinksModule,
   submissionsModule,
   assignmentsModule,
+  enrollmentsModule,
   conversationsModule,
   eventLogModule,
   usersModule,

@@ -21,10 +21,14 @@ export const MAX_ATTACHMENT_IDS = 100;
 /** At most this many roles in User.roles (a launch sends a few LIS roles). */
 export const MAX_USER_ROLES = 50;
 
+/** At most this many types in Assignment.submissionTypes (Canvas has about a dozen). */
+export const MAX_SUBMISSION_TYPES = 50;
+
 /** Plain lists without `first`, by schema coordinate: the most items their resolvers return. */
 export const DECLARED_LIST_BOUNDS: Readonly<Record<string, number>> = {
   'SubmissionComment.attachmentIds': MAX_ATTACHMENT_IDS,
   'User.roles': MAX_USER_ROLES,
+  'Assignment.submissionTypes': MAX_SUBMISSION_TYPES,
 };
 
 function listArgs(defaultSize: number) {

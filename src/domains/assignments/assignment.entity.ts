@@ -37,6 +37,14 @@ export class Assignment {
   @StringColumn(32, { name: 'workflow_state' })
   workflowState: string | null;
 
+  /** body.created_at; when Canvas leaves it out (its documented payload does), the event time of assignment_created. */
+  @TimeColumn({ name: 'created_at' })
+  createdAt: Date | null;
+
+  /** body.updated_at, else the event time: the clock of the newest assignment event applied. */
+  @TimeColumn({ name: 'updated_at' })
+  updatedAt: Date | null;
+
   /** The earliest event that named the assignment (its own, or a submission's). */
   @TimeColumn({ name: 'first_seen_at', nullable: false })
   firstSeenAt: Date;

@@ -1,11 +1,14 @@
 // assignment_created / _updated → the assignment, field by field: each field is the
 // value of the newest event (by body.updated_at, else event_time) that carried it, so an
-// absent field never erases and an explicit null does, in any arrival order. A submission
+// absent field never erases and an explicit null does, in any arrival order
+// (../../projection/field-versions.ts). Canvas's payload has updated_at but no created_at:
+// createdAt is body.created_at when sent, else the time of assignment_created. A submission
 // names its assignment too: recordAssignment (exported through index.ts) makes sure the
 // assignment exists with its course.
 import { z } from 'zod';
 import { canvasId, decimal, instant, optionalNullable, text } from '../../canvas/fields';
 import { earlier } from '../../canvas/time';
+import { mergeFields, parseFieldVersions } from '../../projection/field-versions';
 import { globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../projection/projector';
 import type { ProjectionStore } from '../../projection/store';
 import { Assignment } from './assignment.entity';
@@ -24,6 +27,7 @@ const body = z.looseObject({
   points_possible: optionalNullable(decimal),
   submission_types: optionalNullable(text),
   workflow_state: optionalNullable(z.string().max(32)),
+  created_at: optionalNullable(instant),
   updated_at: optionalNullable(instant),
 });
 
@@ -41,9 +45,9 @@ type Fields = Pick<
   | 'pointsPossible'
   | 'submissionTypes'
   | 'workflowState'
+  | 'createdAt'
+  | 'updatedAt'
 >;
-
-type Versions = Partial<Record<keyof Fields, string>>;
 
 function courseOf(event: ProjectedEvent<AssignmentBody>): string | null | undefined {
   const { context_type, context_id } = event.body;
@@ -53,7 +57,7 @@ function courseOf(event: ProjectedEvent<AssignmentBody>): string | null | undefi
   return metadata.context_type === 'Course' && metadata.context_id ? globalId(event, metadata.context_id) : undefined;
 }
 
-function fieldsOf(event: ProjectedEvent<AssignmentBody>): { [K in keyof Fields]: Fields[K] | undefined } {
+function fieldsOf(event: ProjectedEvent<AssignmentBody>, clock: Date): { [K in keyof Fields]: Fields[K] | undefined } {
   const b = event.body;
   return {
     courseId: courseOf(event),
@@ -65,22 +69,9 @@ function fieldsOf(event: ProjectedEvent<AssignmentBody>): { [K in keyof Fields]:
     pointsPossible: b.points_possible,
     submissionTypes: b.submission_types,
     workflowState: b.workflow_state,
+    createdAt: b.created_at ?? (event.name === 'assignment_created' ? event.time : undefined),
+    updatedAt: clock,
   };
-}
-
-function parseVersions(text: string | null | undefined): Versions {
-  return text ? (JSON.parse(text) as Versions) : {};
-}
-
-/** Sorted keys: equal versions are equal text, whatever order they were learnt in. */
-function stringifyVersions(versions: Versions): string {
-  return JSON.stringify(
-    Object.fromEntries(
-      Object.keys(versions)
-        .sort()
-        .map((k) => [k, versions[k as keyof Fields]]),
-    ),
-  );
 }
 
 export const assignmentProjector: Projector<AssignmentBody> = {
@@ -89,17 +80,16 @@ export const assignmentProjector: Projector<AssignmentBody> = {
   rowsOf: (event) => [[Assignment, globalId(event, event.body.assignment_id)]],
   async project(event, store) {
     const id = globalId(event, event.body.assignment_id);
-    const version = stateVersion(event, event.body.updated_at ?? event.time);
+    const clock = event.body.updated_at ?? event.time;
+    const version = stateVersion(event, clock);
     const current = await store.read(Assignment, { id });
-    const versions = parseVersions(current?.fieldVersions);
-    const changes: Partial<Assignment> = { firstSeenAt: earlier(current?.firstSeenAt, event.time)! };
-    for (const [field, value] of Object.entries(fieldsOf(event)) as [keyof Fields, unknown][]) {
-      if (value === undefined || !isNewer(version, versions[field])) continue;
-      (changes as Record<string, unknown>)[field] = value;
-      versions[field] = version;
-    }
+    const merged = mergeFields<Assignment>(fieldsOf(event, clock), version, current?.fieldVersions);
+    const changes: Partial<Assignment> = {
+      ...merged.changes,
+      firstSeenAt: earlier(current?.firstSeenAt, event.time)!,
+      fieldVersions: merged.fieldVersions,
+    };
     if (isNewer(version, current?.stateVersion)) changes.stateVersion = version;
-    changes.fieldVersions = stringifyVersions(versions);
     await store.write(Assignment, current, { id }, changes);
   },
 };
@@ -119,7 +109,7 @@ export async function recordAssignment(
   const own = store.actingFor(ASSIGNMENTS_DOMAIN);
   const current = await own.read(Assignment, { id });
   const changes: Partial<Assignment> = { firstSeenAt: earlier(current?.firstSeenAt, event.time)! };
-  const fromAssignmentEvent = parseVersions(current?.fieldVersions).courseId !== undefined;
+  const fromAssignmentEvent = parseFieldVersions(current?.fieldVersions).courseId !== undefined;
   if (courseId && !fromAssignmentEvent && (!current?.courseId || lowerId(courseId, current.courseId))) {
     changes.courseId = courseId;
   }

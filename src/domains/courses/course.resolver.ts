@@ -1,13 +1,27 @@
 // Everything the API resolves on Course: the `course` and `courses` queries, its local
-// id, and the lists other domains keep per course (its submissions, its resource
-// links), read through those domains' loaders and batched over every course of a
-// response (one statement for all of them).
+// id, and the lists other domains keep per course (its submissions, resource links,
+// assignments, enrollments), read through those domains' loaders and batched over every
+// course of a response (one statement for all of them).
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
 import { WithLocalId } from '../../graphql/local-id';
 import { listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
+import {
+  AssignmentConnection,
+  assignmentLoaders,
+  assignmentOrder,
+  AssignmentsArgs,
+  checkAssignmentFilter,
+} from '../assignments';
+import {
+  checkEnrollmentFilter,
+  EnrollmentConnection,
+  enrollmentLoaders,
+  ENROLLMENTS_BY_ID,
+  EnrollmentsArgs,
+} from '../enrollments';
 import { RESOURCE_LINKS_BY_ID, ResourceLinkConnection, resourceLinkLoaders } from '../resource-links';
 import {
   checkSubmissionFilter,
@@ -76,5 +90,33 @@ export class CourseResolver extends WithLocalId(
   ) {
     const request = pageRequest(args, RESOURCE_LINKS_BY_ID);
     return ctx.loaders.of(resourceLinkLoaders).pageByCourse.load({ parentId: course.id, request, filter: null }, info);
+  }
+
+  @FieldResolver(() => AssignmentConnection, {
+    description: 'Assignments of this course, filtered and sorted as asked (ascending id by default).',
+  })
+  assignments(
+    @Root() course: Course,
+    @Args(() => AssignmentsArgs) args: AssignmentsArgs,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const request = pageRequest(args, assignmentOrder(args.orderBy));
+    const filter = checkAssignmentFilter(args.filter);
+    return ctx.loaders.of(assignmentLoaders).pageByCourse.load({ parentId: course.id, request, filter }, info);
+  }
+
+  @FieldResolver(() => EnrollmentConnection, {
+    description: 'Enrollments in this course, filtered as asked, in ascending id order.',
+  })
+  enrollments(
+    @Root() course: Course,
+    @Args(() => EnrollmentsArgs) args: EnrollmentsArgs,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const request = pageRequest(args, ENROLLMENTS_BY_ID);
+    const filter = checkEnrollmentFilter(args.filter);
+    return ctx.loaders.of(enrollmentLoaders).pageByCourse.load({ parentId: course.id, request, filter }, info);
   }
 }

@@ -10,6 +10,7 @@ import { Submission } from './submission.entity';
 import { SUBMISSIONS_DOMAIN, submissionProjector } from './submission.projector';
 
 export { recordSubmission } from './submission.projector';
+export { Submission } from './submission.entity';
 
 export { checkSubmissionFilter, submissionOrder, SubmissionsArgs } from './submission.args';
 export { submissionLoaders } from './submission.loaders';

@@ -1,5 +1,5 @@
 // Per-request loaders for submissions and what hangs off them: by id, a page (and count)
-// per course, comments per submission, history per submission. Everything fetched as a
+// per course and per assignment, comments per submission, history per submission. Everything fetched as a
 // page is primed into byId, so a comment's `submission` costs no further statement.
 import type { DataSource } from 'typeorm';
 import { perParentCountLoader, perParentPageLoader, PerParentList } from '../../graphql/pagination';
@@ -19,6 +19,12 @@ export function submissionLoaders(dataSource: DataSource) {
   };
   const countByCourse = perParentCountLoader(perCourse);
   const pageByCourse = perParentPageLoader(perCourse, countByCourse, (rows) => prime(byId, rows));
+  const perAssignment: PerParentList<Submission, CheckedSubmissionFilter> = {
+    ...perCourse,
+    parentProperty: 'assignmentId',
+  };
+  const countByAssignment = perParentCountLoader(perAssignment);
+  const pageByAssignment = perParentPageLoader(perAssignment, countByAssignment, (rows) => prime(byId, rows));
 
   const perSubmission: PerParentList<SubmissionComment, null> = {
     dataSource,
@@ -30,5 +36,14 @@ export function submissionLoaders(dataSource: DataSource) {
 
   // History is short (one row per event) and has no pagination in the contract.
   const history = childrenLoader(dataSource, SubmissionVersion, 'submissionId', ['clock', 'eventId']);
-  return { byId, countByCourse, pageByCourse, commentCount, commentPage, history };
+  return {
+    byId,
+    countByCourse,
+    pageByCourse,
+    countByAssignment,
+    pageByAssignment,
+    commentCount,
+    commentPage,
+    history,
+  };
 }

@@ -1,12 +1,13 @@
 // Everything the API resolves on Submission: the `submission` and `submissions` queries,
-// its local id, comments and history, and the course and user it belongs to (through
-// the courses and users domains' loaders).
+// its local id, comments and history, and the course, user and assignment it belongs to
+// (through the courses, users and assignments domains' loaders).
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
 import { WithLocalId } from '../../graphql/local-id';
 import { ListOrder, listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
+import { assignmentLoaders, AssignmentType } from '../assignments';
 import { courseLoaders, CourseType } from '../courses';
 import { userLoaders, UserType } from '../users';
 import { DEFAULT_HISTORY_SIZE, HistoryArgs, listSize } from '../../graphql/list-bounds';
@@ -53,6 +54,14 @@ export class SubmissionResolver extends WithLocalId(
   })
   course(@Root() submission: Submission, @Ctx() ctx: GraphQLContext) {
     return submission.courseId ? ctx.loaders.of(courseLoaders).byId.load(submission.courseId) : null;
+  }
+
+  @FieldResolver(() => AssignmentType, {
+    nullable: true,
+    description: 'The assignment submitted to (assignmentId); known by id and course even before its own events.',
+  })
+  assignment(@Root() submission: Submission, @Ctx() ctx: GraphQLContext) {
+    return submission.assignmentId ? ctx.loaders.of(assignmentLoaders).byId.load(submission.assignmentId) : null;
   }
 
   @FieldResolver(() => UserType, {

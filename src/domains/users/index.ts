@@ -10,6 +10,7 @@ export type { UserLaunches } from './user.projector';
 export { User } from './user.entity';
 export { userLoaders } from './user.loaders';
 export { UserType } from './user.type';
+export { PERSONAL_DATA, personal } from './user.resolver';
 
 export const usersModule: DomainModule = {
   name: USERS_DOMAIN,

@@ -18,10 +18,11 @@ const USERS: TopLevelList<User, UsersArgs> = {
   loaders: userLoaders,
 };
 
-const PERSONAL = 'Personal data: null unless the caller uses an admin token.';
+export const PERSONAL_DATA = 'Personal data: null unless the caller uses an admin token.';
+const PERSONAL = PERSONAL_DATA;
 
-/** The value for admins, null for everyone else. */
-function personal<T>(ctx: GraphQLContext, value: T): T | null {
+/** The value for admins, null for everyone else: the rule of every personal field (names, email, login, SIS id). */
+export function personal<T>(ctx: GraphQLContext, value: T): T | null {
   return ctx.role === 'admin' ? value : null;
 }
 

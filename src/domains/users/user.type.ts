@@ -19,7 +19,9 @@ export class UserType {
   @Field(() => String, { nullable: true, description: 'Opaque LTI user id (user_id of the latest launch).' })
   ltiUserId: string | null;
 
-  @Field(() => Date, { description: 'Event time of the latest launch or live event by this user.' })
+  @Field(() => Date, {
+    description: 'Event time of the latest launch or live event by this user, or enrollment event about them.',
+  })
   lastSeenAt: Date;
 }
 

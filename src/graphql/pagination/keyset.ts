@@ -14,6 +14,17 @@ import type { ListOrder, PageRequest } from './page-request';
 export interface OrderTerm {
   property: string;
   direction: 'ASC' | 'DESC';
+  /** A text column: compared as bytes (see comparable). */
+  text?: true;
+}
+
+/**
+ * A sort column as compared in ORDER BY and the keyset condition: text byte for byte on
+ * both databases. SQLite compares TEXT so already; MySQL's utf8mb4_bin pads with spaces
+ * (`a` = `a `, and `a` sorts after `a\t`), so there the bytes are compared.
+ */
+export function comparable(column: string, text: boolean | undefined, databaseType: string): string {
+  return text && databaseType === 'mysql' ? `CAST(${column} AS BINARY)` : column;
 }
 
 /** A WHERE condition in TypeORM's notation (`alias.property`, `:parameter`) and its parameters. */
@@ -25,17 +36,25 @@ export interface SqlCondition {
 /** The ORDER BY of a list: its sort column (when it has one), then id, both in its direction. */
 export function orderTerms(order: ListOrder): OrderTerm[] {
   const { field, direction } = order;
-  return [...(field ? [{ property: field.property, direction }] : []), { property: 'id', direction }];
+  const sortTerm: OrderTerm[] = field
+    ? [{ property: field.property, direction, ...(field.kind === 'text' ? { text: true as const } : {}) }]
+    : [];
+  return [...sortTerm, { property: 'id', direction }];
 }
 
-/** The rows after `position` in `order`, for a query whose main alias is `alias`. */
-export function afterCondition(alias: string, order: ListOrder, position: Position): SqlCondition {
+/** The rows after `position` in `order`, for a query whose main alias is `alias`, on a `databaseType` database. */
+export function afterCondition(
+  alias: string,
+  order: ListOrder,
+  position: Position,
+  databaseType = 'sqlite',
+): SqlCondition {
   const id = `${alias}.id`;
   const asc = order.direction === 'ASC';
   const op = asc ? '>' : '<';
   const afterId = BigInt(position.id);
   if (!order.field) return { sql: `${id} ${op} :afterId`, parameters: { afterId } };
-  const column = `${alias}.${order.field.property}`;
+  const column = comparable(`${alias}.${order.field.property}`, order.field.kind === 'text', databaseType);
   if (position.value === null) {
     // NULL is the lowest value: ascending, every non-NULL row follows; descending, only NULLs do.
     const sql = asc
@@ -57,7 +76,7 @@ export function applyAfter<E extends ObjectLiteral>(
   order: ListOrder,
   position: Position,
 ): void {
-  const condition = afterCondition(qb.alias, order, position);
+  const condition = afterCondition(qb.alias, order, position, qb.connection.options.type);
   qb.andWhere(condition.sql, condition.parameters);
 }
 
@@ -69,7 +88,10 @@ export async function findPage<E extends ObjectLiteral>(
   const all = qb.clone();
   const page = qb.clone();
   if (request.position) applyAfter(page, request.order, request.position);
-  for (const term of orderTerms(request.order)) page.addOrderBy(`${page.alias}.${term.property}`, term.direction);
+  const type = qb.connection.options.type;
+  for (const term of orderTerms(request.order)) {
+    page.addOrderBy(comparable(`${page.alias}.${term.property}`, term.text, type), term.direction);
+  }
   page.limit(request.first + 1);
   const rows = (await page.getRawMany()).map(rowMapper(qb.connection, qb.expressionMap.mainAlias!.target, qb.alias));
   return new Connection(rows as E[], request, () => all.getCount());

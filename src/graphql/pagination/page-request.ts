@@ -11,10 +11,13 @@ import { decodeCursor, Position } from './cursor';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-/** A column a list can be sorted on before its id. */
+/**
+ * A column a list can be sorted on before its id. Text is compared byte for byte (UTF-8,
+ * so by code point) on both databases: MySQL's utf8mb4_bin would pad with spaces.
+ */
 export interface SortField {
   property: string;
-  kind: 'time' | 'number';
+  kind: 'time' | 'number' | 'text';
 }
 
 export interface ListOrder {

@@ -8,19 +8,42 @@ import { DataSource, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBui
 import { idParams } from '../../db/columns';
 import { rowMapper } from '../../db/row-mapper';
 import { Connection } from './connection';
-import { applyAfter, orderTerms } from './keyset';
+import { applyAfter, comparable, orderTerms } from './keyset';
 import type { PageRequest } from './page-request';
 
 /** Narrows a per-parent query by the list's filter. */
 export type ApplyFilter<E extends ObjectLiteral, F> = (qb: SelectQueryBuilder<E>, filter: F) => void;
 
-export interface PerParentList<E extends ObjectLiteral, F> {
+/**
+ * A parent that is not a column of the rows but a row joined to them (an assignment, for
+ * the enrollments of its course): `join` joins its table to the query (alias `n` for the
+ * rows), and `idColumn` names the parent's id there, as `alias.property` (`p.id`).
+ */
+export interface ParentJoin<E extends ObjectLiteral> {
+  join(qb: SelectQueryBuilder<E>): void;
+  idColumn: string;
+}
+
+export type PerParentList<E extends ObjectLiteral, F> = {
   dataSource: DataSource;
   entity: EntityTarget<E>;
-  /** The property holding the parent's id (e.g. courseId). */
-  parentProperty: keyof E & string;
   applyFilter?: ApplyFilter<E, F>;
+} & (
+  | {
+      /** The property holding the parent's id (e.g. courseId). */
+      parentProperty: keyof E & string;
+      parentJoin?: never;
+    }
+  | { parentJoin: ParentJoin<E>; parentProperty?: never }
+);
+
+/** The parent id of each row, as the SQL of a query with main alias `n` (TypeORM notation). */
+function parentColumn<E extends ObjectLiteral, F>(list: PerParentList<E, F>): string {
+  return list.parentJoin ? list.parentJoin.idColumn : `n.${list.parentProperty}`;
 }
+
+/** Alias of the parent id selected beside each row of a page. */
+const PARENT_ID = 'parent_id';
 
 export interface ParentPageKey<F> {
   parentId: string;
@@ -70,9 +93,9 @@ function parentQuery<E extends ObjectLiteral, F>(
   parentIds: string[],
   filter: F,
 ): SelectQueryBuilder<E> {
-  const qb = list.dataSource
-    .createQueryBuilder(list.entity, 'n')
-    .where(`n.${list.parentProperty} IN (:...parentIds)`, { parentIds: idParams(parentIds) });
+  const qb = list.dataSource.createQueryBuilder(list.entity, 'n');
+  list.parentJoin?.join(qb);
+  qb.where(`${parentColumn(list)} IN (:...parentIds)`, { parentIds: idParams(parentIds) });
   list.applyFilter?.(qb, filter);
   return qb;
 }
@@ -84,13 +107,13 @@ export function perParentCountLoader<E extends ObjectLiteral, F>(
   return new DataLoader<ParentCountKey<F>, number, string>(
     async (keys) => {
       const counts = new Map<string, number>();
-      const column = columnName(list.dataSource.getMetadata(list.entity), list.parentProperty);
+      const column = parentColumn(list);
       const shapes = keys.map(shapeOf);
       for (const [shape, { sample, parentIds }] of byShape(keys, shapes)) {
         const rows: Array<{ parent: unknown; total: unknown }> = await parentQuery(list, parentIds, sample.filter)
-          .select(`n.${column}`, 'parent')
+          .select(column, 'parent')
           .addSelect('COUNT(*)', 'total')
-          .groupBy(`n.${column}`)
+          .groupBy(column)
           .getRawMany();
         for (const row of rows) counts.set(slotOf(shape, String(row.parent)), Number(row.total));
       }
@@ -124,6 +147,7 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
 ): PerParentPages<E, F> {
   const metadata = list.dataSource.getMetadata(list.entity);
   const driver = list.dataSource.driver;
+  const databaseType = list.dataSource.options.type;
   const sql = (property: string) => `${driver.escape('n')}.${driver.escape(columnName(metadata, property))}`;
   const toEntity = rowMapper(list.dataSource, list.entity, 'n');
   const pages = new DataLoader<ParentPageKey<F>, Connection<E>, string>(
@@ -134,11 +158,12 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
         const { request } = sample;
         const qb = parentQuery(list, parentIds, sample.filter);
         if (request.position) applyAfter(qb, request.order, request.position);
-        const orderBy = orderTerms(request.order).map((term) => `${sql(term.property)} ${term.direction}`);
-        qb.addSelect(
-          `ROW_NUMBER() OVER (PARTITION BY ${sql(list.parentProperty)} ORDER BY ${orderBy.join(', ')})`,
-          'row_num',
+        const orderBy = orderTerms(request.order).map(
+          (term) => `${comparable(sql(term.property), term.text, databaseType)} ${term.direction}`,
         );
+        const partition = list.parentJoin ? list.parentJoin.idColumn : sql(list.parentProperty);
+        if (list.parentJoin) qb.addSelect(list.parentJoin.idColumn, PARENT_ID);
+        qb.addSelect(`ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY ${orderBy.join(', ')})`, 'row_num');
         const [inner, parameters] = qb.getQueryAndParameters();
         const raw: ObjectLiteral[] = await list.dataSource.query(
           `SELECT * FROM (${inner}) ranked WHERE ranked.row_num <= ${request.first + 1} ORDER BY ranked.row_num`,
@@ -146,8 +171,9 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
         );
         const rows = raw.map(toEntity);
         onRows?.(rows);
-        for (const row of rows) {
-          const slot = slotOf(shape, String(row[list.parentProperty]));
+        for (const [i, row] of rows.entries()) {
+          const parentId = list.parentJoin ? raw[i][PARENT_ID] : row[list.parentProperty];
+          const slot = slotOf(shape, String(parentId));
           const siblings = rowsByParent.get(slot);
           if (siblings) siblings.push(row);
           else rowsByParent.set(slot, [row]);

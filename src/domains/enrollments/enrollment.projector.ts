@@ -1,0 +1,75 @@
+// enrollment_created / _updated → the enrollment, field by field: each field is the value
+// of the newest event (by body.updated_at, else event_time) that carried it, in any
+// arrival order (../../projection/field-versions.ts). The enrollment's course and user
+// are recorded through their domains (created when unknown; the event is activity in the
+// course and involves the user, so it widens course activity and the user's lastSeenAt).
+import { z } from 'zod';
+import { canvasId, instant, optionalNullable, text, varchar } from '../../canvas/fields';
+import { mergeFields } from '../../projection/field-versions';
+import { activityTime, globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../projection/projector';
+import { Course, recordCourse } from '../courses';
+import { recordUser, User } from '../users';
+import { Enrollment } from './enrollment.entity';
+
+export const ENROLLMENTS_DOMAIN = 'enrollments';
+
+const body = z.looseObject({
+  enrollment_id: canvasId,
+  course_id: canvasId,
+  user_id: canvasId,
+  course_section_id: optionalNullable(canvasId),
+  type: optionalNullable(varchar(64)),
+  role: optionalNullable(varchar(255)),
+  role_id: optionalNullable(canvasId),
+  workflow_state: optionalNullable(varchar(32)),
+  user_name: optionalNullable(text),
+  created_at: optionalNullable(instant),
+  updated_at: optionalNullable(instant),
+});
+
+type EnrollmentBody = z.output<typeof body>;
+
+type Fields = Omit<Enrollment, 'id' | 'stateVersion' | 'fieldVersions' | 'changedSeq'>;
+
+function fieldsOf(event: ProjectedEvent<EnrollmentBody>, clock: Date): { [K in keyof Fields]: Fields[K] | undefined } {
+  const b = event.body;
+  return {
+    courseId: globalId(event, b.course_id),
+    userId: globalId(event, b.user_id),
+    courseSectionId: globalId(event, b.course_section_id),
+    type: b.type,
+    role: b.role,
+    roleId: globalId(event, b.role_id),
+    workflowState: b.workflow_state,
+    userName: b.user_name,
+    createdAt: b.created_at ?? (event.name === 'enrollment_created' ? event.time : undefined),
+    updatedAt: clock,
+  };
+}
+
+export const enrollmentProjector: Projector<EnrollmentBody> = {
+  eventNames: ['enrollment_created', 'enrollment_updated'],
+  body,
+  rowsOf: (event) => [
+    [Enrollment, globalId(event, event.body.enrollment_id)],
+    [Course, globalId(event, event.body.course_id)],
+    [User, globalId(event, event.body.user_id)],
+  ],
+  async project(event, store) {
+    const b = event.body;
+    const id = globalId(event, b.enrollment_id);
+    const clock = b.updated_at ?? event.time;
+    const version = stateVersion(event, clock);
+    const current = await store.read(Enrollment, { id });
+    const merged = mergeFields<Enrollment>(fieldsOf(event, clock), version, current?.fieldVersions);
+    // An event whose clock is too far ahead sets nothing (isNewer), so it creates no
+    // enrollment either: a new row always has its course and user.
+    if (current || isNewer(version, null)) {
+      const changes: Partial<Enrollment> = { ...merged.changes, fieldVersions: merged.fieldVersions };
+      if (isNewer(version, current?.stateVersion)) changes.stateVersion = version;
+      await store.write(Enrollment, current, { id }, changes);
+    }
+    await recordCourse(store, globalId(event, b.course_id), event);
+    await recordUser(store, globalId(event, b.user_id), activityTime(event), () => ({}));
+  },
+};
