@@ -4,6 +4,8 @@
 import type { Express } from 'express';
 import { Assignment } from '../../src/domains/assignments/assignment.entity';
 import { Course } from '../../src/domains/courses/course.entity';
+import { Enrollment } from '../../src/domains/enrollments/enrollment.entity';
+import { User } from '../../src/domains/users/user.entity';
 import { Conversation } from '../../src/domains/conversations/conversation.entity';
 import { ConversationMessage } from '../../src/domains/conversations/conversation-message.entity';
 import { ConversationParticipant } from '../../src/domains/conversations/conversation-participant.entity';
@@ -188,12 +190,53 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
         pointsPossible: b.points_possible,
         submissionTypes: b.submission_types,
         workflowState: b.workflow_state,
+        // Canvas sends no created_at: the creation event's time stands for it.
+        createdAt: name === 'assignment_created' ? at(e.metadata.event_time) : null,
+        updatedAt: at(b.updated_at),
         firstSeenAt: at(e.metadata.event_time),
         stateVersion: expect.stringContaining(at(b.updated_at).toISOString()),
         fieldVersions: expect.any(String),
       });
     },
   );
+
+  it('projects enrollment_created then _updated: every field, the later event winning the equal updated_at', async () => {
+    const created = f('enrollment_created');
+    const updated = f('enrollment_updated');
+    const b = updated.body;
+    expect(created.body.enrollment_id).toBe(b.enrollment_id);
+    expect(created.body.updated_at).toBe(b.updated_at);
+    const enrollment = await rowOrFail(db(), Enrollment, { id: String(b.enrollment_id) });
+    expect(enrollment).toEqual({
+      id: b.enrollment_id,
+      courseId: b.course_id,
+      userId: b.user_id,
+      courseSectionId: b.course_section_id,
+      type: b.type,
+      role: null,
+      roleId: null,
+      workflowState: b.workflow_state,
+      userName: b.user_name,
+      createdAt: at(b.created_at),
+      updatedAt: at(b.updated_at),
+      stateVersion: expect.stringContaining(
+        `${at(b.updated_at).toISOString()}|${at(updated.metadata.event_time).toISOString()}|`,
+      ),
+      fieldVersions: expect.any(String),
+      changedSeq: null,
+    });
+    expect(created.body.course_section_id).not.toBe(b.course_section_id);
+  });
+
+  it('creates the course and user an enrollment names, even without a course context in its metadata', async () => {
+    const updated = f('enrollment_updated');
+    expect(updated.metadata.context_type).toBeUndefined();
+    const course = await rowOrFail(db(), Course, { id: String(updated.body.course_id) });
+    expect(+course.lastActivityAt).toBeGreaterThanOrEqual(+at(updated.metadata.event_time));
+    const user = await rowOrFail(db(), User, { id: String(updated.body.user_id) });
+    const times = [f('enrollment_created'), updated].map((e) => +at(e.metadata.event_time));
+    expect(user).toMatchObject({ name: null, login: null, lastSeenAt: new Date(Math.max(...times)) });
+  });
 
   it.each(['submission_created', 'submission_updated'] as const)(
     'creates the assignment %s names, with its id and the course of its context only',
@@ -211,6 +254,8 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
         pointsPossible: null,
         submissionTypes: null,
         workflowState: null,
+        createdAt: null,
+        updatedAt: null,
         firstSeenAt: at(e.metadata.event_time),
         stateVersion: null,
         fieldVersions: null,

@@ -12,6 +12,8 @@ export const FIXTURE_NAMES = [
   'conversation_created',
   'conversation_forwarded',
   'conversation_message_created',
+  'enrollment_created',
+  'enrollment_updated',
   'lti_resource_link_created',
   'lti_resource_link_updated',
   'submission_comment_created',

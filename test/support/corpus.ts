@@ -29,6 +29,8 @@ const CONVERSATIONS = ['301', '302', '303'];
 const MESSAGES = ['401', '402', '403', '404', '405', '406'];
 const LINKS = ['601', '602', '603'];
 const ASSIGNMENTS = ['371', '372', '373'];
+const ENROLLMENTS = ['46825', '46826', '46827', '46828'];
+const SECTIONS = ['4811', '598'];
 
 // Parents are fixed per child, courses per submission and link, shards per conversation:
 // Canvas never moves a comment to another submission, and a local id is only meaningful
@@ -39,6 +41,8 @@ const conversationOfMessage = (m: string) => CONVERSATIONS[MESSAGES.indexOf(m) %
 const courseOfLink = (l: string) => COURSES[LINKS.indexOf(l) % COURSES.length];
 const shardOfConversation = (c: string) => SHARDS[CONVERSATIONS.indexOf(c) % SHARDS.length];
 const courseOfAssignment = (a: string) => COURSES[ASSIGNMENTS.indexOf(a) % COURSES.length];
+const courseOfEnrollment = (e: string) => COURSES[ENROLLMENTS.indexOf(e) % COURSES.length];
+const userOfEnrollment = (e: string) => USERS[ENROLLMENTS.indexOf(e) % USERS.length];
 
 /** A moment on a coarse grid (whole seconds, sometimes +250 ms), spelled with some offset. */
 const instant = fc
@@ -261,6 +265,49 @@ const assignment = fc
     return withMetadata(event, { event_time: a.eventTime, ...a.context });
   });
 
+// An enrollment's course and user are fixed (Canvas never moves one); its section, type,
+// state, times and the fields present vary.
+const enrollment = fc
+  .record({
+    id: fc.constantFrom(...ENROLLMENTS),
+    name: fc.constantFrom('enrollment_created' as const, 'enrollment_updated' as const),
+    how: spelling,
+    updatedAt: fc.option(instant, { nil: undefined }),
+    createdAt: maybe(instant),
+    eventTime: instant,
+    section: maybe(fc.constantFrom(...SECTIONS)),
+    type: maybe(fc.constantFrom('StudentEnrollment', 'TaEnrollment')),
+    role: fc.option(fc.constantFrom('StudentEnrollment', 'Peer Reviewer'), { nil: undefined }),
+    workflowState: maybe(fc.constantFrom('active', 'invited', 'completed', 'deleted')),
+    userName: maybe(fc.constantFrom('Isaac Newton', 'Isaac Netwon', 'Émilie du Châtelet')),
+    // Metadata: the course context (the created example), or a SIS job's bare metadata (the updated one).
+    withContext: fc.boolean(),
+  })
+  .map((e): CanvasEvent => {
+    const course = courseOfEnrollment(e.id);
+    const ids = e.how === 'number' ? 'global' : e.how;
+    const event = withBody(fixture(e.name), {
+      enrollment_id: spell(e.id, e.how),
+      course_id: spell(course, ids),
+      user_id: spell(userOfEnrollment(e.id), ids),
+      course_section_id: typeof e.section === 'string' ? spell(e.section, ids) : e.section,
+      type: e.type,
+      role: e.role,
+      workflow_state: e.workflowState,
+      user_name: e.userName,
+      created_at: e.createdAt,
+      updated_at: e.updatedAt,
+    });
+    return withMetadata(event, {
+      event_time: e.eventTime,
+      root_account_id: rootAccountOf(SHARDS[0]),
+      context_type: e.withContext ? 'Course' : undefined,
+      context_id: e.withContext ? globalIdOf(course) : undefined,
+      context_account_id: undefined,
+      context_sis_source_id: undefined,
+    });
+  });
+
 /** A launch's consumer: a shard's root account, or one no live event names (its launches wait). */
 const CONSUMERS = [...GUIDS.values(), 'other.example.edu'];
 // As with live events, what launches say of a context's course and a user's Canvas id is
@@ -314,6 +361,7 @@ export const generators: { names: readonly string[]; arbitrary: fc.Arbitrary<Can
   { names: ['conversation_message_created'], arbitrary: message, weight: 6 },
   { names: ['lti_resource_link_created', 'lti_resource_link_updated'], arbitrary: resourceLink, weight: 6 },
   { names: ['assignment_created', 'assignment_updated'], arbitrary: assignment, weight: 1 },
+  { names: ['enrollment_created', 'enrollment_updated'], arbitrary: enrollment, weight: 2 },
   { names: ['lti_launch'], arbitrary: launch, weight: 1 },
 ];
 
