@@ -361,7 +361,7 @@ export const generators: { names: readonly string[]; arbitrary: fc.Arbitrary<Can
   { names: ['conversation_message_created'], arbitrary: message, weight: 6 },
   { names: ['lti_resource_link_created', 'lti_resource_link_updated'], arbitrary: resourceLink, weight: 6 },
   { names: ['assignment_created', 'assignment_updated'], arbitrary: assignment, weight: 1 },
-  { names: ['enrollment_created', 'enrollment_updated'], arbitrary: enrollment, weight: 2 },
+  { names: ['enrollment_created', 'enrollment_updated'], arbitrary: enrollment, weight: 1 },
   { names: ['lti_launch'], arbitrary: launch, weight: 1 },
 ];
 
