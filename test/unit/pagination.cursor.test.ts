@@ -17,6 +17,12 @@ const BY_SCORE: ListOrder = {
   direction: 'ASC',
 };
 
+const BY_TITLE: ListOrder = {
+  scope: 'assignments:TITLE:ASC',
+  field: { property: 'title', kind: 'text' },
+  direction: 'ASC',
+};
+
 const MAX_ID = '9223372036854775807';
 const raw = (payload: unknown) => Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 
@@ -66,6 +72,15 @@ describe('cursor round trips', () => {
     );
   });
 
+  it('keeps a text sort value whole, however long: the longest title a TEXT column holds, escaped at its worst', () => {
+    const longest = '\u0001'.repeat(65_535);
+    for (const title of ['Essay ', 'Ärger 🎉', '', longest, null]) {
+      const cursor = encodeCursor({ id: '5', title }, BY_TITLE);
+      expect(decodeCursor(cursor, BY_TITLE)).toEqual({ value: title, id: '5' });
+    }
+    expect(encodeCursor({ id: '5', title: longest }, BY_TITLE).length).toBeGreaterThan(500_000);
+  });
+
   it('writes only URL-safe characters', () => {
     expect(encodeCursor({ id: '1', submittedAt: new Date(0) }, BY_TIME)).toMatch(/^[A-Za-z0-9_-]+$/);
   });
@@ -109,7 +124,13 @@ describe('cursor refusals', () => {
     ['a string that is no time', BY_TIME, raw([1, BY_TIME.scope, 'yesterday', '1'])],
     ['a string for a number order', BY_SCORE, raw([1, BY_SCORE.scope, '5', '1'])],
     ['a boolean', BY_SCORE, raw([1, BY_SCORE.scope, true, '1'])],
+    ['a number for a text order', BY_TITLE, raw([1, BY_TITLE.scope, 5, '1'])],
   ])('refuses a sort value of the wrong kind: %s', (_what, order, cursor) => {
     expect(refusal(cursor, order).detail).toMatch(/^is not a cursor from this API/);
+  });
+
+  it('refuses a cursor longer than any of its order can be: 2,000 characters, or the longest text one', () => {
+    expect(refusal('A'.repeat(2001), BY_SCORE).detail).toMatch(/^is not a cursor from this API/);
+    expect(refusal('A'.repeat(600_000), BY_TITLE).detail).toMatch(/^is not a cursor from this API/);
   });
 });

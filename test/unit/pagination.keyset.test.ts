@@ -2,7 +2,7 @@
 // condition for "after the cursor", including where NULL sort values fall (lowest:
 // first ascending, last descending). The pagination integration tests run them on both
 // databases; here, their construction.
-import { afterCondition, orderTerms } from '../../src/graphql/pagination/keyset';
+import { afterCondition, comparable, orderTerms } from '../../src/graphql/pagination/keyset';
 import type { ListOrder } from '../../src/graphql/pagination/page-request';
 
 const order = (direction: 'ASC' | 'DESC', field: ListOrder['field'] = null): ListOrder => ({
@@ -12,6 +12,7 @@ const order = (direction: 'ASC' | 'DESC', field: ListOrder['field'] = null): Lis
 });
 const SUBMITTED_AT = { property: 'submittedAt', kind: 'time' } as const;
 const SCORE = { property: 'score', kind: 'number' } as const;
+const TITLE = { property: 'title', kind: 'text' } as const;
 
 describe('orderTerms', () => {
   it('sorts by id alone when the list has no sort field', () => {
@@ -69,5 +70,24 @@ describe('afterCondition', () => {
       id: '3',
     });
     expect(parameters.afterValue).toEqual(new Date('2026-03-01T10:15:30.123Z'));
+  });
+});
+
+describe('text sort keys', () => {
+  it('marks a text term, so its ORDER BY compares bytes', () => {
+    expect(orderTerms(order('ASC', TITLE))).toEqual([
+      { property: 'title', direction: 'ASC', text: true },
+      { property: 'id', direction: 'ASC' },
+    ]);
+  });
+
+  it('compares text as bytes on MySQL (whose utf8mb4_bin pads with spaces) and as it is on SQLite', () => {
+    expect(comparable('n.title', true, 'mysql')).toBe('CAST(n.title AS BINARY)');
+    expect(comparable('n.title', true, 'better-sqlite3')).toBe('n.title');
+    expect(comparable('n.score', undefined, 'mysql')).toBe('n.score');
+    expect(afterCondition('n', order('ASC', TITLE), { value: 'Essay ', id: '4' }, 'mysql')).toEqual({
+      sql: '(CAST(n.title AS BINARY) > :afterValue OR (CAST(n.title AS BINARY) = :afterValue AND n.id > :afterId))',
+      parameters: { afterValue: 'Essay ', afterId: 4n },
+    });
   });
 });
