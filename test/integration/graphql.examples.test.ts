@@ -2,6 +2,7 @@
 // data with their answers checked: an example that stops working fails here.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fixture, withBody, withMetadata } from '../support/builders';
 import { describeEachDatabase } from '../support/databases';
 import {
   commentEvent,
@@ -20,6 +21,29 @@ const example = (name: string) => readFileSync(join(__dirname, '..', '..', 'exam
 const COURSE = gid(565);
 const OTHER_COURSE = gid(566);
 const TOOL = gid(42);
+const SECTION = gid(4811);
+
+function assignmentEvent(id: string, title: string, dueAt: string, workflowState: string) {
+  const event = withBody(fixture('assignment_updated'), {
+    assignment_id: id,
+    context_id: COURSE,
+    title,
+    due_at: dueAt,
+    workflow_state: workflowState,
+  });
+  return withMetadata(event, { context_id: COURSE });
+}
+
+function enrollmentEvent(id: string, userId: string, type: string, workflowState: string) {
+  return withBody(fixture('enrollment_updated'), {
+    enrollment_id: id,
+    course_id: COURSE,
+    user_id: userId,
+    course_section_id: SECTION,
+    type,
+    workflow_state: workflowState,
+  });
+}
 
 describeEachDatabase('the example queries for reporting tools', (db) => {
   let client: Awaited<ReturnType<typeof graphqlClient>>;
@@ -131,6 +155,12 @@ describeEachDatabase('the example queries for reporting tools', (db) => {
       }),
       resourceLinkEvent({ id: gid(3003), courseId: COURSE, toolId: TOOL, workflowState: 'deleted' }),
       resourceLinkEvent({ id: gid(3004), courseId: OTHER_COURSE, toolId: gid(43) }),
+      assignmentEvent(gid(11), 'Essay 1', '2024-01-10T23:59:00Z', 'published'),
+      assignmentEvent(gid(12), 'Essay 2', '2024-01-20T23:59:00Z', 'published'),
+      assignmentEvent(gid(13), 'Draft', '2024-01-05T23:59:00Z', 'unpublished'),
+      ...[21, 22, 23, 24, 25].map((n) => enrollmentEvent(gid(600 + n), gid(n), 'StudentEnrollment', 'active')),
+      enrollmentEvent(gid(626), gid(26), 'StudentEnrollment', 'invited'),
+      enrollmentEvent(gid(609), gid(9), 'TeacherEnrollment', 'active'),
     ]);
   });
 
@@ -281,5 +311,28 @@ describeEachDatabase('the example queries for reporting tools', (db) => {
       [gid(1001), 2],
       [gid(1004), 0],
     ]);
+  });
+
+  it('lists who has not submitted each published assignment of a course, soonest due first', async () => {
+    const data = await dataOf(client, example('who-has-not-submitted'), { courseId: COURSE });
+    const students = (...users: number[]) => ({
+      totalCount: users.length,
+      nodes: users.map((n) => ({ userId: gid(n), sectionId: SECTION })),
+    });
+    expect(data.course).toEqual({
+      id: COURSE,
+      assignments: {
+        nodes: [
+          // 21, 23, 24 submitted; 22's is missing (graded 0, never submitted); 25 has none.
+          { id: gid(11), title: 'Essay 1', dueAt: '2024-01-10T23:59:00.000Z', unsubmittedStudents: students(22, 25) },
+          {
+            id: gid(12),
+            title: 'Essay 2',
+            dueAt: '2024-01-20T23:59:00.000Z',
+            unsubmittedStudents: students(21, 22, 23, 24, 25),
+          },
+        ],
+      },
+    });
   });
 });
