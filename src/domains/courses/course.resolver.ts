@@ -1,6 +1,6 @@
 // Everything the API resolves on Course: the `course` and `courses` queries, its local
-// id, and the lists other domains keep per course (its submissions, its resource
-// links), read through those domains' loaders and batched over every course of a
+// id, and the lists other domains keep per course (its submissions and their comments,
+// its resource links), read through those domains' loaders and batched over every course of a
 // response (one statement for all of them).
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
@@ -10,7 +10,11 @@ import { WithLocalId } from '../../graphql/local-id';
 import { listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
 import { RESOURCE_LINKS_BY_ID, ResourceLinkConnection, resourceLinkLoaders } from '../resource-links';
 import {
+  checkCommentFilter,
+  commentOrder,
+  CommentsArgs,
   checkSubmissionFilter,
+  SubmissionCommentConnection,
   SubmissionConnection,
   submissionLoaders,
   submissionOrder,
@@ -63,6 +67,20 @@ export class CourseResolver extends WithLocalId(
     const request = pageRequest(args, submissionOrder(args.orderBy));
     const filter = checkSubmissionFilter(args.filter);
     return ctx.loaders.of(submissionLoaders).pageByCourse.load({ parentId: course.id, request, filter }, info);
+  }
+
+  @FieldResolver(() => SubmissionCommentConnection, {
+    description: 'Comments on the submissions of this course, filtered and sorted as asked (ascending id by default).',
+  })
+  comments(
+    @Root() course: Course,
+    @Args(() => CommentsArgs) args: CommentsArgs,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const request = pageRequest(args, commentOrder(args.orderBy));
+    const filter = checkCommentFilter(args.filter);
+    return ctx.loaders.of(submissionLoaders).commentPageByCourse.load({ parentId: course.id, request, filter }, info);
   }
 
   @FieldResolver(() => ResourceLinkConnection, {

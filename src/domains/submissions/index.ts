@@ -12,6 +12,8 @@ import { SUBMISSIONS_DOMAIN, submissionProjector } from './submission.projector'
 export { recordSubmission } from './submission.projector';
 
 export { checkSubmissionFilter, submissionOrder, SubmissionsArgs } from './submission.args';
+export { checkCommentFilter, commentOrder, CommentsArgs } from './submission-comment.args';
+export { SubmissionCommentConnection } from './submission-comment.type';
 export { submissionLoaders } from './submission.loaders';
 export { SubmissionConnection, SubmissionType } from './submission.type';
 

@@ -4,7 +4,7 @@
 // BY statement counts them when totalCount is asked for.
 import DataLoader from 'dataloader';
 import { GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
-import { DataSource, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityMetadata, EntityTarget, ObjectLiteral, ObjectType, SelectQueryBuilder } from 'typeorm';
 import { idParams } from '../../db/columns';
 import { rowMapper } from '../../db/row-mapper';
 import { Connection } from './connection';
@@ -14,13 +14,23 @@ import type { PageRequest } from './page-request';
 /** Narrows a per-parent query by the list's filter. */
 export type ApplyFilter<E extends ObjectLiteral, F> = (qb: SelectQueryBuilder<E>, filter: F) => void;
 
-export interface PerParentList<E extends ObjectLiteral, F> {
+/**
+ * Where a row's parent id is: a property of the row itself (a submission's courseId), or
+ * of a row joined to it as `p` (a comment's course is its submission's courseId).
+ */
+type ParentKey<E extends ObjectLiteral> =
+  | { parentProperty: keyof E & string; through?: undefined }
+  | {
+      parentProperty: string;
+      /** The joined row's entity and the join condition, e.g. `p.id = n.submissionId`. */
+      through: { entity: ObjectType<ObjectLiteral>; on: string };
+    };
+
+export type PerParentList<E extends ObjectLiteral, F> = ParentKey<E> & {
   dataSource: DataSource;
   entity: EntityTarget<E>;
-  /** The property holding the parent's id (e.g. courseId). */
-  parentProperty: keyof E & string;
   applyFilter?: ApplyFilter<E, F>;
-}
+};
 
 export interface ParentPageKey<F> {
   parentId: string;
@@ -70,11 +80,20 @@ function parentQuery<E extends ObjectLiteral, F>(
   parentIds: string[],
   filter: F,
 ): SelectQueryBuilder<E> {
-  const qb = list.dataSource
-    .createQueryBuilder(list.entity, 'n')
-    .where(`n.${list.parentProperty} IN (:...parentIds)`, { parentIds: idParams(parentIds) });
+  const qb = list.dataSource.createQueryBuilder(list.entity, 'n');
+  if (list.through) qb.innerJoin(list.through.entity, 'p', list.through.on);
+  qb.where(`${list.through ? 'p' : 'n'}.${list.parentProperty} IN (:...parentIds)`, {
+    parentIds: idParams(parentIds),
+  });
   list.applyFilter?.(qb, filter);
   return qb;
+}
+
+/** The parent id column as SQL (`n`.`course_id`, or the joined row's), quoted for the database. */
+function parentSql(list: PerParentList<ObjectLiteral, unknown>): string {
+  const driver = list.dataSource.driver;
+  const [alias, entity] = list.through ? ['p', list.through.entity] : ['n', list.entity];
+  return `${driver.escape(alias)}.${driver.escape(columnName(list.dataSource.getMetadata(entity), list.parentProperty))}`;
 }
 
 /** How many rows each parent has (with the filter): one GROUP BY statement per batch. */
@@ -84,13 +103,13 @@ export function perParentCountLoader<E extends ObjectLiteral, F>(
   return new DataLoader<ParentCountKey<F>, number, string>(
     async (keys) => {
       const counts = new Map<string, number>();
-      const column = columnName(list.dataSource.getMetadata(list.entity), list.parentProperty);
+      const parent = parentSql(list as PerParentList<ObjectLiteral, unknown>);
       const shapes = keys.map(shapeOf);
       for (const [shape, { sample, parentIds }] of byShape(keys, shapes)) {
         const rows: Array<{ parent: unknown; total: unknown }> = await parentQuery(list, parentIds, sample.filter)
-          .select(`n.${column}`, 'parent')
+          .select(parent, 'parent')
           .addSelect('COUNT(*)', 'total')
-          .groupBy(`n.${column}`)
+          .groupBy(parent)
           .getRawMany();
         for (const row of rows) counts.set(slotOf(shape, String(row.parent)), Number(row.total));
       }
@@ -125,6 +144,7 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
   const metadata = list.dataSource.getMetadata(list.entity);
   const driver = list.dataSource.driver;
   const sql = (property: string) => `${driver.escape('n')}.${driver.escape(columnName(metadata, property))}`;
+  const parent = parentSql(list as PerParentList<ObjectLiteral, unknown>);
   const toEntity = rowMapper(list.dataSource, list.entity, 'n');
   const pages = new DataLoader<ParentPageKey<F>, Connection<E>, string>(
     async (keys) => {
@@ -135,10 +155,8 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
         const qb = parentQuery(list, parentIds, sample.filter);
         if (request.position) applyAfter(qb, request.order, request.position);
         const orderBy = orderTerms(request.order).map((term) => `${sql(term.property)} ${term.direction}`);
-        qb.addSelect(
-          `ROW_NUMBER() OVER (PARTITION BY ${sql(list.parentProperty)} ORDER BY ${orderBy.join(', ')})`,
-          'row_num',
-        );
+        qb.addSelect(parent, 'parent_key');
+        qb.addSelect(`ROW_NUMBER() OVER (PARTITION BY ${parent} ORDER BY ${orderBy.join(', ')})`, 'row_num');
         const [inner, parameters] = qb.getQueryAndParameters();
         const raw: ObjectLiteral[] = await list.dataSource.query(
           `SELECT * FROM (${inner}) ranked WHERE ranked.row_num <= ${request.first + 1} ORDER BY ranked.row_num`,
@@ -146,8 +164,8 @@ export function perParentPageLoader<E extends ObjectLiteral, F>(
         );
         const rows = raw.map(toEntity);
         onRows?.(rows);
-        for (const row of rows) {
-          const slot = slotOf(shape, String(row[list.parentProperty]));
+        for (const [i, row] of rows.entries()) {
+          const slot = slotOf(shape, String(raw[i].parent_key));
           const siblings = rowsByParent.get(slot);
           if (siblings) siblings.push(row);
           else rowsByParent.set(slot, [row]);
