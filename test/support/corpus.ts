@@ -184,9 +184,7 @@ const message = fc
     eventTime: instant,
     author: fc.constantFrom(...USERS),
   })
-  .chain((m) =>
-    courseMetadata(courseOfConversation(conversationOfMessage(m.id))).map((context) => ({ ...m, context })),
-  )
+  .chain((m) => courseMetadata(courseOfConversation(conversationOfMessage(m.id))).map((context) => ({ ...m, context })))
   .map((m): CanvasEvent => {
     const conversationId = conversationOfMessage(m.id);
     const shard = shardOfConversation(conversationId);
