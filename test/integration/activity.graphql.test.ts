@@ -12,6 +12,7 @@ import {
   conversationEvent,
   dataOf,
   gid,
+  QueryData,
   graphqlClient,
   ingest,
   messageEvent,
@@ -44,7 +45,7 @@ async function pagedIds(client: Client, field: string, args: string): Promise<st
   const ids: string[] = [];
   let after: string | null = null;
   for (let page = 0; page < 50; page++) {
-    const data = await dataOf(
+    const data: QueryData = await dataOf(
       client,
       `query($after: String) { ${field}(first: 2, after: $after${args ? `, ${args}` : ''}) {
         nodes { id } pageInfo { hasNextPage endCursor } } }`,
