@@ -1,7 +1,8 @@
-// Nested connections (a course's submissions, a submission's comments), batched: one
-// statement fetches the page of every parent at once with ROW_NUMBER() OVER (PARTITION
-// BY parent ...), which MariaDB 10.2+, MySQL 8 and SQLite 3.25+ all have, and one GROUP
-// BY statement counts them when totalCount is asked for.
+// Nested connections (a course's submissions, a submission's comments, a course's
+// comments through their submissions), batched: one statement fetches the page of every
+// parent at once with ROW_NUMBER() OVER (PARTITION BY parent ...), which MariaDB 10.2+,
+// MySQL 8 and SQLite 3.25+ all have, and one GROUP BY statement counts them when
+// totalCount is asked for.
 import DataLoader from 'dataloader';
 import { GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
 import { DataSource, EntityMetadata, EntityTarget, ObjectLiteral, ObjectType, SelectQueryBuilder } from 'typeorm';
