@@ -10,6 +10,7 @@ import { BoundedRefusals1764000000200 } from './1764000000200-bounded-refusals';
 import { Assignments1764000000300 } from './1764000000300-assignments';
 import { ReportingIndexes1764000000400 } from './1764000000400-reporting-indexes';
 import { AssignmentsEnrollments1764000001000 } from './1764000001000-assignments-enrollments';
+import { Activity1764000003000 } from './1764000003000-activity';
 
 export const migrations = [
   InitialSchema1763800000000,
@@ -22,4 +23,5 @@ export const migrations = [
   Assignments1764000000300,
   ReportingIndexes1764000000400,
   AssignmentsEnrollments1764000001000,
+  Activity1764000003000,
 ];

@@ -136,6 +136,10 @@ describeEachDatabase('the example queries for reporting tools', (db) => {
       messageEvent({ id: gid(5001), conversationId: gid(4001), authorId: gid(21), createdAt: '2024-02-01T08:00:00Z' }),
       messageEvent({ id: gid(5002), conversationId: gid(4001), authorId: gid(9), createdAt: '2024-02-10T08:00:00Z' }),
       conversationEvent({ id: gid(4002), userId: gid(22), eventTime: '2024-03-05T08:00:00Z' }),
+      // The week's most active conversation: only its messages ever arrived.
+      messageEvent({ id: gid(5003), conversationId: gid(4004), authorId: gid(22), createdAt: '2024-02-06T08:00:00Z' }),
+      messageEvent({ id: gid(5004), conversationId: gid(4004), authorId: gid(9), createdAt: '2024-02-07T08:00:00Z' }),
+      messageEvent({ id: gid(5005), conversationId: gid(4004), authorId: gid(22), createdAt: '2024-02-08T08:00:00Z' }),
       conversationEvent({ id: gid(4003), userId: gid(23), eventTime: '2024-01-20T08:00:00Z' }),
       resourceLinkEvent({
         id: gid(3001),
@@ -229,21 +233,38 @@ describeEachDatabase('the example queries for reporting tools', (db) => {
     expect(nodes[2].comments.nodes.map((c: { body: string }) => c.body)).toEqual(['Noted']);
   });
 
-  it('shows the conversations active between two dates, with participants and messages', async () => {
+  it('shows the most active conversations of a week, one that only received messages first', async () => {
     const data = await dataOf(client, example('conversation-activity'), {
-      since: '2024-02-01T00:00:00-07:00',
-      before: '2024-03-01T00:00:00Z',
+      since: '2024-02-04T17:00:00-07:00',
+      before: '2024-02-12T00:00:00Z',
     });
     expect(data.conversations).toEqual({
-      totalCount: 1,
+      totalCount: 2,
       nodes: [
         {
+          id: gid(4004),
+          courseId: null,
+          startedById: null,
+          createdAt: null,
+          lastActivityAt: '2024-02-08T08:00:00.000Z',
+          messageCount: 3,
+          participantIds: [gid(9), gid(22)],
+          messages: {
+            nodes: [
+              { id: gid(5003), authorId: gid(22), createdAt: '2024-02-06T08:00:00.000Z' },
+              { id: gid(5004), authorId: gid(9), createdAt: '2024-02-07T08:00:00.000Z' },
+              { id: gid(5005), authorId: gid(22), createdAt: '2024-02-08T08:00:00.000Z' },
+            ],
+          },
+        },
+        {
           id: gid(4001),
+          courseId: null,
           startedById: gid(21),
           createdAt: '2024-02-01T08:00:00.000Z',
-          updatedAt: '2024-02-10T08:00:00.000Z',
-          participantIds: [gid(9), gid(21)],
+          lastActivityAt: '2024-02-10T08:00:00.000Z',
           messageCount: 2,
+          participantIds: [gid(9), gid(21)],
           messages: {
             nodes: [
               { id: gid(5001), authorId: gid(21), createdAt: '2024-02-01T08:00:00.000Z' },
@@ -253,6 +274,13 @@ describeEachDatabase('the example queries for reporting tools', (db) => {
         },
       ],
     });
+    // What the example used to ask (updated in the period) misses the conversation that
+    // only received messages: it has no updated_at.
+    const byUpdate = await dataOf(
+      client,
+      `{ conversations(filter: { updatedSince: "2024-02-05T00:00:00Z", updatedBefore: "2024-02-12T00:00:00Z" }) { nodes { id } } }`,
+    );
+    expect(byUpdate.conversations.nodes).toEqual([{ id: gid(4001) }]);
   });
 
   it('finds the active resource links of a tool and their courses', async () => {

@@ -80,6 +80,9 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       gradedAt: at(b.graded_at),
       updatedAt: at(b.updated_at),
       stateVersion: expect.stringContaining(at(b.updated_at).toISOString()),
+      // The documented examples predate posted_at: absent, so unknown.
+      postedAt: null,
+      postedAtVersion: null,
     });
   });
 
@@ -108,6 +111,9 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       gradedAt: at(b.graded_at),
       updatedAt: at(b.updated_at),
       stateVersion: expect.stringContaining(at(b.updated_at).toISOString()),
+      // The documented examples predate posted_at: absent, so unknown.
+      postedAt: null,
+      postedAtVersion: null,
     });
   });
 
@@ -277,7 +283,12 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       toolId: b.context_external_tool_id,
       url: b.url,
       workflowState: b.workflow_state,
+      // The documented examples have no body.title (current Canvas sends it), and no launch named the link.
       title: null,
+      liveTitle: null,
+      liveTitleVersion: null,
+      launchTitle: null,
+      launchTitleVersion: null,
       description: null,
       createdAt: at(created.metadata.event_time),
       updatedAt: new Date(Math.max(+at(created.metadata.event_time), +at(updated.metadata.event_time))),
@@ -326,6 +337,12 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       createdAt: at(e.metadata.event_time),
       updatedAt: at(e.body.updated_at),
       createdVersion: expect.any(String),
+      // Its metadata has no context: no course. No message yet: active since its creation.
+      courseId: null,
+      courseVersion: null,
+      lastMessageAt: null,
+      lastActivityAt: at(e.metadata.event_time),
+      messageCount: 0,
     });
     const participants = await db().dataSource.getRepository(ConversationParticipant).findBy({ conversationId: id });
     expect(participants).toEqual([{ conversationId: id, userId: e.metadata.user_id }]);
@@ -341,6 +358,11 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       createdAt: null,
       updatedAt: at(e.body.updated_at),
       createdVersion: null,
+      courseId: null,
+      courseVersion: null,
+      lastMessageAt: null,
+      lastActivityAt: null,
+      messageCount: 0,
     });
   });
 
@@ -356,7 +378,11 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       createdAt: at(b.created_at),
       stateVersion: expect.any(String),
     });
-    expect(await row(db(), Conversation, { id: conversationId })).not.toBeNull();
+    expect(await row(db(), Conversation, { id: conversationId })).toMatchObject({
+      lastMessageAt: at(b.created_at),
+      lastActivityAt: at(b.created_at),
+      messageCount: 1,
+    });
     const participants = await db().dataSource.getRepository(ConversationParticipant).findBy({ conversationId });
     expect(participants).toEqual([{ conversationId, userId: widen(b.author_id, e) }]);
   });

@@ -40,6 +40,7 @@ const submissionOfComment = (c: string) => SUBMISSIONS[COMMENTS.indexOf(c) % SUB
 const conversationOfMessage = (m: string) => CONVERSATIONS[MESSAGES.indexOf(m) % CONVERSATIONS.length];
 const courseOfLink = (l: string) => COURSES[LINKS.indexOf(l) % COURSES.length];
 const shardOfConversation = (c: string) => SHARDS[CONVERSATIONS.indexOf(c) % SHARDS.length];
+const courseOfConversation = (c: string) => COURSES[CONVERSATIONS.indexOf(c) % COURSES.length];
 const courseOfAssignment = (a: string) => COURSES[ASSIGNMENTS.indexOf(a) % COURSES.length];
 const courseOfEnrollment = (e: string) => COURSES[ENROLLMENTS.indexOf(e) % COURSES.length];
 const userOfEnrollment = (e: string) => USERS[ENROLLMENTS.indexOf(e) % USERS.length];
@@ -110,6 +111,7 @@ const submission = fc
     late: maybe(fc.boolean()),
     body: maybe(fc.constantFrom('Test Submission Data', 'Ünïcödé 🎉')),
     submittedAt: maybe(instant),
+    postedAt: maybe(instant),
     user: fc.constantFrom(...USERS),
     attempt: maybe(fc.integer({ min: 1, max: 3 })),
     assignment: fc.constantFrom(...ASSIGNMENTS),
@@ -127,6 +129,7 @@ const submission = fc
       late: s.late,
       body: s.body,
       submitted_at: s.submittedAt,
+      posted_at: s.postedAt,
       attempt: s.attempt,
     });
     return withMetadata(event, { event_time: s.eventTime, root_account_id: rootAccountOf(SHARDS[0]), ...s.context });
@@ -164,10 +167,12 @@ const conversation = fc
     updatedAt: fc.option(instant, { nil: undefined }),
     user: fc.constantFrom(...USERS),
   })
+  .chain((c) => courseMetadata(courseOfConversation(c.id)).map((context) => ({ ...c, context })))
   .map((c): CanvasEvent => {
     const shard = shardOfConversation(c.id);
     const event = withBody(fixture(c.name), { conversation_id: spell(c.id, c.how, shard), updated_at: c.updatedAt });
     return withMetadata(event, {
+      ...c.context,
       event_time: c.eventTime,
       root_account_id: rootAccountOf(shard),
       root_account_lti_guid: GUIDS.get(shard),
@@ -183,6 +188,7 @@ const message = fc
     eventTime: instant,
     author: fc.constantFrom(...USERS),
   })
+  .chain((m) => courseMetadata(courseOfConversation(conversationOfMessage(m.id))).map((context) => ({ ...m, context })))
   .map((m): CanvasEvent => {
     const conversationId = conversationOfMessage(m.id);
     const shard = shardOfConversation(conversationId);
@@ -193,6 +199,7 @@ const message = fc
       created_at: m.createdAt,
     });
     return withMetadata(event, {
+      ...m.context,
       event_time: m.eventTime,
       root_account_id: rootAccountOf(shard),
       root_account_lti_guid: GUIDS.get(shard),
@@ -210,6 +217,7 @@ const resourceLink = fc
     url: maybe(fc.constantFrom('https://example.com/lti/launch', 'https://example.com/lti/deep_link/12345')),
     lookupUuid: maybe(fc.constantFrom('e51c95d8-d609-44bc-9f05-70e0e688d204', 'f00dfeed-0000-4000-8000-000000000000')),
     tool: maybe(fc.constantFrom('1', '2')),
+    title: maybe(fc.constantFrom('Week 3 reading quiz', 'Reading quiz (live)', 'Ünïcödé 🎉')),
   })
   .chain((l) => courseMetadata(courseOfLink(l.id)).map((context) => ({ ...l, context })))
   .map((l): CanvasEvent => {
@@ -223,6 +231,7 @@ const resourceLink = fc
       url: l.url,
       lookup_uuid: l.lookupUuid,
       context_external_tool_id: typeof l.tool === 'string' ? spell(l.tool, l.how) : l.tool,
+      title: l.title,
     });
     return withMetadata(event, { event_time: l.eventTime, ...l.context });
   });

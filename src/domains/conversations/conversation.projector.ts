@@ -29,17 +29,34 @@ async function addParticipant(store: ProjectionStore, conversationId: string, us
   await store.insertUnlessPresent(ConversationParticipant, { conversationId, userId }, ['conversation_id', 'user_id']);
 }
 
+/** What a message event adds to its conversation: one more message (when new), posted at createdAt. */
+interface NewMessage {
+  isNew: boolean;
+  createdAt: Date | null;
+}
+
+/**
+ * Records what an event says of its conversation. Every merge is min/max or
+ * earliest/newest version, so the row is the same in any arrival order: updatedAt and
+ * lastMessageAt are maxima, the course is the one of the earliest event naming one, the
+ * count grows once per message row created.
+ */
 async function recordConversation(
   store: ProjectionStore,
   id: string,
   event: ProjectedEvent<unknown>,
   updatedAt: Date | null | undefined,
+  message?: NewMessage,
 ): Promise<void> {
   const current = await store.read(Conversation, { id });
-  const changes: Partial<Conversation> = { updatedAt: later(current?.updatedAt, updatedAt) };
+  const changes: Partial<Conversation> = {
+    updatedAt: later(current?.updatedAt, updatedAt),
+    lastMessageAt: later(current?.lastMessageAt, message?.createdAt),
+    messageCount: (current?.messageCount ?? 0) + (message?.isNew ? 1 : 0),
+  };
+  const version = stateVersion(event);
   if (event.name === 'conversation_created') {
     // The earliest conversation_created wins: it is when the conversation began.
-    const version = stateVersion(event);
     if (!current?.createdVersion || version < current.createdVersion) {
       Object.assign(changes, {
         createdVersion: version,
@@ -48,7 +65,19 @@ async function recordConversation(
       });
     }
   }
+  const courseId = courseOf(event);
+  if (courseId && (!current?.courseVersion || version < current.courseVersion)) {
+    Object.assign(changes, { courseId, courseVersion: version });
+  }
+  const createdAt = changes.createdAt !== undefined ? changes.createdAt : (current?.createdAt ?? null);
+  changes.lastActivityAt = changes.lastMessageAt ?? createdAt;
   await store.write(Conversation, current, { id }, changes);
+}
+
+/** The course an event happened in, when its metadata context is a Course (widened to global). */
+function courseOf(event: ProjectedEvent<unknown>): string | undefined {
+  const { context_type, context_id } = event.metadata;
+  return context_type === 'Course' && context_id ? globalId(event, context_id) : undefined;
 }
 
 export const conversationProjector: Projector<z.output<typeof conversationBody>> = {
@@ -74,8 +103,11 @@ export const conversationMessageProjector: Projector<z.output<typeof messageBody
     const conversationId = globalId(event, b.conversation_id);
     const id = globalId(event, b.message_id);
     const authorId = globalId(event, b.author_id) ?? null;
-    await recordConversation(store, conversationId, event, undefined);
     const current = await store.read(ConversationMessage, { id });
+    await recordConversation(store, conversationId, event, undefined, {
+      isNew: !current,
+      createdAt: b.created_at ?? null,
+    });
     const version = stateVersion(event, b.created_at ?? event.time);
     if (!current || isNewer(version, current.stateVersion)) {
       await store.write(

@@ -2,14 +2,15 @@
 // queries, its local id, its participants (as ids, and as users through the users
 // domain's loaders) and its messages.
 import { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
 import { WithLocalId } from '../../graphql/local-id';
-import { ListOrder, listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
+import { listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
 import { User, userLoaders, UserType } from '../users';
 import { ListArgs, listSize } from '../../graphql/list-bounds';
-import { applyConversationFilter, ConversationsArgs } from './conversation.args';
+import { applyConversationFilter, conversationOrder, ConversationsArgs } from './conversation.args';
+import { MESSAGES_OLDEST_FIRST } from './conversation-message.args';
 import { ConversationMessageConnection } from './conversation-message.type';
 import { Conversation } from './conversation.entity';
 import { conversationLoaders } from './conversation.loaders';
@@ -17,13 +18,10 @@ import { ConversationConnection, ConversationType } from './conversation.type';
 
 const CONVERSATIONS: TopLevelList<Conversation, ConversationsArgs> = {
   entity: Conversation,
-  order: { scope: 'conversations', field: null, direction: 'ASC' },
+  order: (args) => conversationOrder(args.orderBy),
   filter: (qb, args) => applyConversationFilter(qb, args.filter),
   loaders: conversationLoaders,
 };
-
-// Canvas ids grow with time, so id order is posting order: oldest message first.
-const MESSAGES_OLDEST_FIRST: ListOrder = { scope: 'conversationMessages', field: null, direction: 'ASC' };
 
 @Resolver(() => ConversationType)
 export class ConversationResolver extends WithLocalId(ConversationType) {
@@ -38,7 +36,9 @@ export class ConversationResolver extends WithLocalId(ConversationType) {
     return ctx.loaders.of(conversationLoaders).byId.load(idArgument(id, 'id'));
   }
 
-  @Query(() => ConversationConnection, { description: 'Inbox conversations, in ascending id order.' })
+  @Query(() => ConversationConnection, {
+    description: 'Inbox conversations, filtered and sorted as asked (ascending id by default).',
+  })
   conversations(@Args() args: ConversationsArgs, @Ctx() ctx: GraphQLContext) {
     return listPage(CONVERSATIONS, args, ctx);
   }
@@ -71,11 +71,6 @@ export class ConversationResolver extends WithLocalId(ConversationType) {
     const rows = (await ctx.loaders.of(conversationLoaders).participants.load(conversation.id)).slice(0, first);
     const users = await ctx.loaders.of(userLoaders).byId.loadMany(rows.map((row) => row.userId));
     return users.filter((user): user is User => user !== null && !(user instanceof Error));
-  }
-
-  @FieldResolver(() => Int, { description: 'How many messages of the conversation have been seen.' })
-  messageCount(@Root() conversation: Conversation, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.of(conversationLoaders).messageCount.load({ parentId: conversation.id, filter: null });
   }
 
   @FieldResolver(() => ConversationMessageConnection, { description: 'Messages of the conversation, oldest first.' })

@@ -1,7 +1,7 @@
 // Everything the API resolves on Course: the `course` and `courses` queries, its local
-// id, and the lists other domains keep per course (its submissions, resource links,
-// assignments, enrollments), read through those domains' loaders and batched over every
-// course of a response (one statement for all of them).
+// id, and the lists other domains keep per course (its submissions and their comments,
+// resource links, assignments, enrollments), read through those domains' loaders and
+// batched over every course of a response (one statement for all of them).
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
@@ -24,7 +24,11 @@ import {
 } from '../enrollments';
 import { RESOURCE_LINKS_BY_ID, ResourceLinkConnection, resourceLinkLoaders } from '../resource-links';
 import {
+  checkCommentFilter,
+  commentOrder,
+  CommentsArgs,
   checkSubmissionFilter,
+  SubmissionCommentConnection,
   SubmissionConnection,
   submissionLoaders,
   submissionOrder,
@@ -77,6 +81,20 @@ export class CourseResolver extends WithLocalId(
     const request = pageRequest(args, submissionOrder(args.orderBy));
     const filter = checkSubmissionFilter(args.filter);
     return ctx.loaders.of(submissionLoaders).pageByCourse.load({ parentId: course.id, request, filter }, info);
+  }
+
+  @FieldResolver(() => SubmissionCommentConnection, {
+    description: 'Comments on the submissions of this course, filtered and sorted as asked (ascending id by default).',
+  })
+  comments(
+    @Root() course: Course,
+    @Args(() => CommentsArgs) args: CommentsArgs,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const request = pageRequest(args, commentOrder(args.orderBy));
+    const filter = checkCommentFilter(args.filter);
+    return ctx.loaders.of(submissionLoaders).commentPageByCourse.load({ parentId: course.id, request, filter }, info);
   }
 
   @FieldResolver(() => ResourceLinkConnection, {

@@ -248,7 +248,11 @@ function userLaunches(facts: FactMap): UserLaunches {
 }
 
 async function recordLink(store: ProjectionStore, row: LtiFact, id: string, facts: FactMap) {
-  const launches = { title: valueOf(facts, 'title'), description: valueOf(facts, 'description') };
+  const launches = {
+    title: valueOf(facts, 'title'),
+    titleVersion: facts.title?.version ?? null,
+    description: valueOf(facts, 'description'),
+  };
   if (id !== launchOnlyLinkId(row.consumerGuid, row.ltiId)) return recordLinkLaunches(store, id, launches);
   // A launch-only link exists exactly while its facts row is applied to it.
   const courseId = row.appliedId === id ? (await contextRow(store, row.consumerGuid, row.contextId))?.appliedId : null;

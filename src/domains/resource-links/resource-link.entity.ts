@@ -28,10 +28,25 @@ export class ResourceLink {
   @StringColumn(32, { name: 'workflow_state' })
   workflowState: string | null;
 
-  /** From LTI launches (resource_link_title / _description). */
+  /** The newer of liveTitle and launchTitle, each by the version that set it. */
   @TextColumn()
   title: string | null;
 
+  /** body.title of the newest lti_resource_link_* event that carried it (null: cleared). */
+  @TextColumn({ name: 'live_title' })
+  liveTitle: string | null;
+
+  @StringColumn(160, { name: 'live_title_version' })
+  liveTitleVersion: string | null;
+
+  /** resource_link_title of the newest launch applied to the link that carried it. */
+  @TextColumn({ name: 'launch_title' })
+  launchTitle: string | null;
+
+  @StringColumn(160, { name: 'launch_title_version' })
+  launchTitleVersion: string | null;
+
+  /** From LTI launches (resource_link_description). */
   @TextColumn()
   description: string | null;
 

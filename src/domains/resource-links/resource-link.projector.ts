@@ -22,7 +22,21 @@ const body = z.looseObject({
   context_external_tool_id: optionalNullable(canvasId),
   url: optionalNullable(text),
   workflow_state: optionalNullable(z.string().max(32)),
+  // Sent by current Canvas (not in the docs); absent in older versions.
+  title: optionalNullable(text),
 });
+
+type TitleSources = Pick<ResourceLink, 'liveTitle' | 'liveTitleVersion' | 'launchTitle' | 'launchTitleVersion'>;
+
+/**
+ * The title a link shows: its live events' or its launches', whichever was set by the
+ * newer version (each source's own clock). A launch title without a version (kept from
+ * before live titles were stored) counts as older than any live one.
+ */
+function titleOf(sources: TitleSources): string | null {
+  const { liveTitleVersion, launchTitleVersion } = sources;
+  return liveTitleVersion && isNewer(liveTitleVersion, launchTitleVersion) ? sources.liveTitle : sources.launchTitle;
+}
 
 export const resourceLinkProjector: Projector<z.output<typeof body>> = {
   eventNames: ['lti_resource_link_created', 'lti_resource_link_updated'],
@@ -58,6 +72,12 @@ export const resourceLinkProjector: Projector<z.output<typeof body>> = {
         workflowState: b.workflow_state ?? null,
       });
     }
+    // The title has a version of its own: an event without it (older Canvas) never erases
+    // it, and a launch may have set it more recently than any live event.
+    if (b.title !== undefined && isNewer(version, current?.liveTitleVersion)) {
+      Object.assign(changes, { liveTitle: b.title, liveTitleVersion: version });
+    }
+    changes.title = titleOf({ ...titleSourcesOf(current), ...changes });
     await store.write(ResourceLink, current, { id }, changes);
     if (b.context_type === 'Course') await recordCourse(store, contextId, event);
   },
@@ -78,14 +98,38 @@ export async function resourceLinkNamedBy(
   return qb.orderBy('l.id', 'ASC').getOne();
 }
 
+function titleSourcesOf(row: TitleSources | null): TitleSources {
+  return {
+    liveTitle: row?.liveTitle ?? null,
+    liveTitleVersion: row?.liveTitleVersion ?? null,
+    launchTitle: row?.launchTitle ?? null,
+    launchTitleVersion: row?.launchTitleVersion ?? null,
+  };
+}
+
 /** What the launches applied to a link say of it (merged by the LTI domain). */
-export type LinkLaunches = Pick<ResourceLink, 'title' | 'description'>;
+export interface LinkLaunches {
+  title: string | null;
+  /** Version of the newest launch that carried the title; null when none did. */
+  titleVersion: string | null;
+  description: string | null;
+}
+
+/** The columns `launches` sets on `current` (the title: the newer of the launches' and the live events'). */
+function launchChanges(current: ResourceLink | null, launches: LinkLaunches): Partial<ResourceLink> {
+  const sources = {
+    ...titleSourcesOf(current),
+    launchTitle: launches.title,
+    launchTitleVersion: launches.titleVersion,
+  };
+  return { ...sources, title: titleOf(sources), description: launches.description };
+}
 
 /** Records what launches say of a link a live event created (nothing while no live event has). */
 export async function recordLinkLaunches(store: ProjectionStore, id: string, launches: LinkLaunches): Promise<void> {
   const own = store.actingFor(RESOURCE_LINKS_DOMAIN);
   const current = await own.read(ResourceLink, { id });
-  if (current) await own.write(ResourceLink, current, { id }, launches);
+  if (current) await own.write(ResourceLink, current, { id }, launchChanges(current, launches));
 }
 
 /**
@@ -108,6 +152,11 @@ export async function recordLaunchOnlyLink(
     ResourceLink,
     current,
     { id },
-    { ...launches, uuid: placement.uuid.slice(0, 255), contextId: placement.courseId, contextType: 'Course' },
+    {
+      ...launchChanges(current, launches),
+      uuid: placement.uuid.slice(0, 255),
+      contextId: placement.courseId,
+      contextType: 'Course',
+    },
   );
 }

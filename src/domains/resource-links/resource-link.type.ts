@@ -1,5 +1,5 @@
 // The ResourceLink type of the API: an LTI tool placement, from lti_resource_link_*
-// events (and its title from LTI launches).
+// events (its title from those events and from LTI launches).
 import { Field, ID, ObjectType } from 'type-graphql';
 import { connectionType } from '../../graphql/pagination';
 
@@ -43,7 +43,12 @@ export class ResourceLinkType {
   })
   workflowState: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Title of the link, from LTI launches (resource_link_title).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Title of the link: body.title of its live events (current Canvas sends it) or resource_link_title of its LTI ' +
+      'launches, whichever is newer by its own clock; a live event without the field leaves it as it was.',
+  })
   title: string | null;
 
   @Field(() => Date, { nullable: true, description: 'Event time of its lti_resource_link_created event.' })

@@ -13,6 +13,8 @@ export { recordSubmission } from './submission.projector';
 export { Submission } from './submission.entity';
 
 export { checkSubmissionFilter, submissionOrder, SubmissionsArgs } from './submission.args';
+export { checkCommentFilter, commentOrder, CommentsArgs } from './submission-comment.args';
+export { SubmissionCommentConnection } from './submission-comment.type';
 export { submissionLoaders } from './submission.loaders';
 export { SubmissionConnection, SubmissionType } from './submission.type';
 

@@ -1,18 +1,33 @@
-// Everything the API resolves on SubmissionComment beyond its columns: its local id,
-// the submission commented on, its attachments, and its author (through the users
-// domain's loaders).
-import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+// Everything the API resolves on SubmissionComment: the `comments` query (across
+// submissions), its local id, the submission commented on, its attachments, and its
+// author (through the users domain's loaders).
+import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
 import { WithLocalId } from '../../graphql/local-id';
 import { userLoaders, UserType } from '../users';
 import { MAX_ATTACHMENT_IDS } from '../../graphql/list-bounds';
+import { listPage, TopLevelList } from '../../graphql/pagination';
+import { applyCommentFilter, checkCommentFilter, commentOrder, CommentsArgs } from './submission-comment.args';
 import { SubmissionComment } from './submission-comment.entity';
-import { SubmissionCommentType } from './submission-comment.type';
+import { SubmissionCommentConnection, SubmissionCommentType } from './submission-comment.type';
 import { submissionLoaders } from './submission.loaders';
 import { SubmissionType } from './submission.type';
 
+const COMMENTS: TopLevelList<SubmissionComment, CommentsArgs> = {
+  entity: SubmissionComment,
+  order: (args) => commentOrder(args.orderBy),
+  filter: (qb, args) => applyCommentFilter(qb, checkCommentFilter(args.filter)),
+};
+
 @Resolver(() => SubmissionCommentType)
 export class SubmissionCommentResolver extends WithLocalId(SubmissionCommentType) {
+  @Query(() => SubmissionCommentConnection, {
+    description: 'Every comment, across submissions, filtered and sorted as asked (ascending id by default).',
+  })
+  comments(@Args() args: CommentsArgs, @Ctx() ctx: GraphQLContext) {
+    return listPage(COMMENTS, args, ctx);
+  }
+
   @FieldResolver(() => SubmissionType, { description: 'The submission commented on.' })
   async submission(@Root() comment: SubmissionComment, @Ctx() ctx: GraphQLContext) {
     // The comment projector creates the submission row when it is not known yet.

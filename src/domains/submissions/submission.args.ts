@@ -1,6 +1,7 @@
 // Arguments of the submission lists: the filter, the order, and how both become SQL.
-import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, Float, ID, InputType, registerEnumType } from 'type-graphql';
 import { SelectQueryBuilder } from 'typeorm';
+import { BadInputError } from '../../errors';
 import { listArgument, optionalIdArgument } from '../../graphql/arguments';
 import { ListOrder, OrderDirection, PageArgs, SortField } from '../../graphql/pagination';
 import { Submission } from './submission.entity';
@@ -63,6 +64,24 @@ export class SubmissionFilter {
     description: 'Only submissions Canvas changed at or after this instant (updatedAt).',
   })
   updatedSince?: Date | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Only submissions whose score is at least this (ungraded: never).',
+  })
+  scoreAtLeast?: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Only submissions whose score is at most this (ungraded: never).',
+  })
+  scoreAtMost?: number | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only submissions graded at or after this instant (gradedAt).' })
+  gradedSince?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only submissions graded before this instant (gradedAt).' })
+  gradedBefore?: Date | null;
 }
 
 @InputType('SubmissionOrder', { description: 'The order of a list of submissions.' })
@@ -94,6 +113,24 @@ export interface CheckedSubmissionFilter {
   submittedSince?: Date;
   submittedBefore?: Date;
   updatedSince?: Date;
+  scoreAtLeast?: number;
+  scoreAtMost?: number;
+  gradedSince?: Date;
+  gradedBefore?: Date;
+}
+
+/**
+ * A score bound as a finite number. GraphQL's Float refuses NaN and the infinities, but
+ * callers outside GraphQL (query parameters) may pass them, and no comparison with them
+ * means the same on both databases.
+ */
+function scoreArgument(value: number | null | undefined, path: string): number | undefined {
+  if (value == null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new BadInputError(`must be a finite number, got ${String(value).slice(0, 40)}`, path);
+  }
+  // -0 and 0 are one score; a bound written either way compares the same on both databases.
+  return value === 0 ? 0 : value;
 }
 
 export function checkSubmissionFilter(filter: SubmissionFilter | null | undefined): CheckedSubmissionFilter {
@@ -108,6 +145,10 @@ export function checkSubmissionFilter(filter: SubmissionFilter | null | undefine
     submittedSince: filter.submittedSince ?? undefined,
     submittedBefore: filter.submittedBefore ?? undefined,
     updatedSince: filter.updatedSince ?? undefined,
+    scoreAtLeast: scoreArgument(filter.scoreAtLeast, 'filter.scoreAtLeast'),
+    scoreAtMost: scoreArgument(filter.scoreAtMost, 'filter.scoreAtMost'),
+    gradedSince: filter.gradedSince ?? undefined,
+    gradedBefore: filter.gradedBefore ?? undefined,
   };
   return Object.fromEntries(Object.entries(checked).filter(([, v]) => v !== undefined));
 }
@@ -127,6 +168,13 @@ export function applySubmissionFilter(qb: SelectQueryBuilder<Submission>, f: Che
   if (f.submittedSince) qb.andWhere(`${a}.submittedAt >= :sSubmittedSince`, { sSubmittedSince: f.submittedSince });
   if (f.submittedBefore) qb.andWhere(`${a}.submittedAt < :sSubmittedBefore`, { sSubmittedBefore: f.submittedBefore });
   if (f.updatedSince) qb.andWhere(`${a}.updatedAt >= :sUpdatedSince`, { sUpdatedSince: f.updatedSince });
+  // score is a DOUBLE on both databases and the bound is sent as a double (SQLite binds a
+  // JS number as REAL; on MySQL a DOUBLE compared with a number literal is compared as
+  // doubles), so 0.1 + 0.2 stored is above a bound of 0.3 on both; a NULL score matches no bound.
+  if (f.scoreAtLeast !== undefined) qb.andWhere(`${a}.score >= :sScoreAtLeast`, { sScoreAtLeast: f.scoreAtLeast });
+  if (f.scoreAtMost !== undefined) qb.andWhere(`${a}.score <= :sScoreAtMost`, { sScoreAtMost: f.scoreAtMost });
+  if (f.gradedSince) qb.andWhere(`${a}.gradedAt >= :sGradedSince`, { sGradedSince: f.gradedSince });
+  if (f.gradedBefore) qb.andWhere(`${a}.gradedAt < :sGradedBefore`, { sGradedBefore: f.gradedBefore });
 }
 
 const SORT_FIELDS: Record<SubmissionOrderField, SortField | null> = {

@@ -72,4 +72,16 @@ export class Submission {
 
   @StringColumn(160, { name: 'state_version' })
   stateVersion: string | null;
+
+  /** When the grade was posted to the student (body.posted_at, current Canvas only). */
+  @TimeColumn({ name: 'posted_at' })
+  postedAt: Date | null;
+
+  /**
+   * Version of the newest event that carried posted_at (null or a time). Older Canvas
+   * leaves the field out, so an event without it does not erase the value, in any
+   * arrival order: a version of its own rather than stateVersion.
+   */
+  @StringColumn(160, { name: 'posted_at_version' })
+  postedAtVersion: string | null;
 }

@@ -27,6 +27,7 @@ const body = z.looseObject({
   workflow_state: optionalNullable(z.string().max(32)),
   submitted_at: optionalNullable(instant),
   graded_at: optionalNullable(instant),
+  posted_at: optionalNullable(instant),
   updated_at: optionalNullable(instant),
 });
 
@@ -99,6 +100,9 @@ export const submissionProjector: Projector<SubmissionBody> = {
         gradedAt: b.graded_at ?? null,
         updatedAt: b.updated_at ?? null,
       } satisfies Partial<Submission>);
+    }
+    if (b.posted_at !== undefined && isNewer(version, current?.postedAtVersion)) {
+      Object.assign(changes, { postedAt: b.posted_at, postedAtVersion: version });
     }
     await store.write(Submission, current, { id }, changes);
     // The assignment it belongs to exists, in the submission's course, even before its own events.

@@ -86,6 +86,14 @@ export class SubmissionType {
     description: 'When Canvas last changed it (body.updated_at): the clock its latest state is chosen by.',
   })
   updatedAt: Date | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When its grade was posted to the student (body.posted_at, sent by current Canvas): the value of the newest ' +
+      'event that carried the field; an event without it (older Canvas) leaves it as it was.',
+  })
+  postedAt: Date | null;
 }
 
 export const SubmissionConnection = connectionType(SubmissionType, 'Submission', 'submissions');
