@@ -40,14 +40,22 @@ export interface GraphQLContext {
   loaders: LoaderSet;
   /** Which source `dataSource` is, when the app has read replicas. */
   readSource?: ReadSource;
-  /** Set when a statement found the database unreachable (the answer is then a 503, or retried on the primary). */
+  /**
+   * What the HTTP layer learns after execution. A holder, not a field: Apollo runs the
+   * operation on a shallow copy of the context, so only a shared object carries news back.
+   */
+  outcome: RequestOutcome;
+}
+
+export interface RequestOutcome {
+  /** Set when a statement found the database unreachable (the answer is then a 503, or computed again on the primary). */
   databaseUnavailable?: unknown;
 }
 
 export function createContext(source: DataSource | ReadSource, role: Role = 'admin'): GraphQLContext {
   const readSource = 'replica' in source ? source : undefined;
   const dataSource = readSource ? readSource.dataSource : (source as DataSource);
-  return { dataSource, role, loaders: createLoaders(dataSource), readSource };
+  return { dataSource, role, loaders: createLoaders(dataSource), readSource, outcome: {} };
 }
 
 /** Rows by primary key, one `WHERE id IN (...)` per batch; unknown ids give null. */

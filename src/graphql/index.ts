@@ -94,9 +94,10 @@ export async function graphqlRouter(deps: GraphQLDependencies): Promise<Router> 
     let answer = await answerFrom();
     // A replica that failed mid-answer leaves rotation; the answer is computed again, whole,
     // on the primary (reads only, so running it twice changes nothing).
-    if (answer.context.databaseUnavailable && readSources.failed(answer.source, answer.context.databaseUnavailable)) {
+    const unavailable = answer.context.outcome.databaseUnavailable;
+    if (unavailable && readSources.failed(answer.source, unavailable)) {
       deps.logger.warn(
-        { replica: answer.source.name, err: answer.context.databaseUnavailable },
+        { replica: answer.source.name, err: unavailable },
         'read replica unreachable: left rotation, answering from the primary',
       );
       answer = await answerFrom(readSources.primary);

@@ -18,7 +18,7 @@ export function unavailablePlugin(): ApolloServerPlugin<GraphQLContext> {
         // when it was a read replica that failed (./index.ts).
         async didEncounterErrors({ contextValue, errors }) {
           const unreachable = errors.find((e) => isDatabaseUnavailable(e));
-          if (unreachable) contextValue.databaseUnavailable ??= unreachable;
+          if (unreachable) contextValue.outcome.databaseUnavailable ??= unreachable;
         },
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
