@@ -1,9 +1,10 @@
-// A real MariaDB primary and replica for tests: two `mariadbd` processes on random loopback
-// ports, each with its own data directory in a temp dir, the replica following the primary
-// by GTID (`CHANGE MASTER TO … MASTER_USE_GTID=slave_pos`) with `read_only=ON`. Both run as
-// leaders of their own process group (./process-group.ts), so cleanup kills them whatever
-// happens; `stop` also removes the temp dir. Skipped (null) only where mariadb-install-db is
-// absent. As root (CI) mariadbd needs `--user=root`; as anyone else it runs as that user.
+// A real MariaDB primary and replicas for tests and benchmarks: `mariadbd` processes on
+// random loopback ports, each with its own data directory in a temp dir, the replicas
+// following the primary by GTID (`CHANGE MASTER TO … MASTER_USE_GTID=slave_pos`) with
+// `read_only=ON`. Each runs as the leader of its own process group (./process-group.ts),
+// so cleanup kills them whatever happens; `stop` also removes the temp dir. Skipped (null)
+// only where MariaDB's server binaries are absent. As root (CI) mariadbd needs
+// `--user=root`; as anyone else it runs as that user, who owns the temp dir.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -18,6 +19,8 @@ const run = promisify(execFile);
 
 export interface MariadbServer {
   port: number;
+  /** mariadbd's process id (benchmarks read its CPU time). */
+  pid: number;
   /** mysql://root@127.0.0.1:<port>/<database> */
   url(database: string): string;
   /** One statement as root on a fresh connection. */
@@ -30,8 +33,10 @@ export interface MariadbServer {
 
 export interface ReplicationPair {
   primary: MariadbServer;
+  /** The first replica. */
   replica: MariadbServer;
-  /** Waits until the replica has applied everything the primary has written so far. */
+  replicas: MariadbServer[];
+  /** Waits until every replica has applied everything the primary has written so far. */
   caughtUp(timeoutSeconds?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -111,6 +116,7 @@ async function startServer(dir: string, serverId: number, extra: string[]): Prom
   };
   return {
     port,
+    pid: child.pid!,
     url: (database) => `mysql://root@127.0.0.1:${port}/${database}`,
     query,
     status: async (name) => {
@@ -121,8 +127,8 @@ async function startServer(dir: string, serverId: number, extra: string[]): Prom
   };
 }
 
-/** Starts a primary and a GTID replica of it; null when MariaDB's binaries are absent. */
-export async function startReplicationPair(): Promise<ReplicationPair | null> {
+/** Starts a primary and `replicaCount` GTID replicas of it; null when MariaDB's binaries are absent. */
+export async function startReplicationPair(replicaCount = 1): Promise<ReplicationPair | null> {
   if (replicationUnavailable()) return null;
   const root = await mkdtemp(join(tmpdir(), 'replication-'));
   const servers: MariadbServer[] = [];
@@ -143,25 +149,36 @@ export async function startReplicationPair(): Promise<ReplicationPair | null> {
       ],
       { timeout: 120_000 },
     );
-    await cp(join(root, 'primary'), join(root, 'replica'), { recursive: true });
+    for (let i = 1; i <= replicaCount; i++) {
+      await cp(join(root, 'primary'), join(root, `replica-${i}`), { recursive: true });
+    }
     const primary = await startServer(join(root, 'primary'), 1, ['--log-bin=primary-bin', '--binlog-format=ROW']);
     servers.push(primary);
-    const replica = await startServer(join(root, 'replica'), 2, ['--relay-log=replica-relay', '--read-only=ON']);
-    servers.push(replica);
-    await replica.query(
-      `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${primary.port}, MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos`,
-    );
-    await replica.query('START SLAVE');
+    const replicas: MariadbServer[] = [];
+    for (let i = 1; i <= replicaCount; i++) {
+      const replica = await startServer(join(root, `replica-${i}`), 1 + i, [
+        '--relay-log=replica-relay',
+        '--read-only=ON',
+      ]);
+      servers.push(replica);
+      replicas.push(replica);
+      await replica.query(
+        `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${primary.port}, MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos`,
+      );
+      await replica.query('START SLAVE');
+    }
     const caughtUp = async (timeoutSeconds = 60) => {
       // SHOW, not SELECT: tests count the primary's Com_select.
       const [{ Value: pos }] = await primary.query<{ Value: string }>("SHOW GLOBAL VARIABLES LIKE 'gtid_binlog_pos'");
-      const [{ waited }] = await replica.query<{ waited: number }>('SELECT MASTER_GTID_WAIT(?, ?) AS waited', [
-        pos,
-        timeoutSeconds,
-      ]);
-      if (Number(waited) !== 0) throw new Error(`the replica did not reach ${pos} within ${timeoutSeconds} s`);
+      for (const replica of replicas) {
+        const [{ waited }] = await replica.query<{ waited: number }>('SELECT MASTER_GTID_WAIT(?, ?) AS waited', [
+          pos,
+          timeoutSeconds,
+        ]);
+        if (Number(waited) !== 0) throw new Error(`a replica did not reach ${pos} within ${timeoutSeconds} s`);
+      }
     };
-    return { primary, replica, caughtUp, stop };
+    return { primary, replica: replicas[0], replicas, caughtUp, stop };
   } catch (error) {
     await stop();
     throw error;
