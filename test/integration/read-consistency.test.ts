@@ -74,6 +74,17 @@ describeEachDatabase('the Consistency header', (db) => {
     ]);
   });
 
+  it('lets browsers send the header (CORS preflight)', async () => {
+    const cors = await securedApp(db(), { env: { CORS_ORIGINS: 'https://app.example.edu' } });
+    const res = await request(cors)
+      .options('/graphql')
+      .set('Origin', 'https://app.example.edu')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization,content-type,consistency');
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-headers']).toMatch(/(^|,)Consistency(,|$)/);
+  });
+
   it('reports no replicas on /readyz when none are configured', async () => {
     const res = await request(app).get('/readyz');
     expect(res.status).toBe(200);
