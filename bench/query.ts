@@ -35,7 +35,7 @@ export const TARGETS = { p50VsHand: 1.5, naiveVsService: 10 };
 const COMMENTS_PER_SUBMISSION = 2;
 
 /** The dashboard's world for one N: ⌈N/100⌉ courses of ≤ 100 submissions, each created, updated and commented twice. */
-function worldEvents(n: number, base: number): { events: string[]; variables: DashboardVariables } {
+export function worldEvents(n: number, base: number): { events: string[]; variables: DashboardVariables } {
   const per = Math.min(n, 100);
   const courses = Math.ceil(n / per);
   const ids: string[] = [];
@@ -100,7 +100,7 @@ function worldEvents(n: number, base: number): { events: string[]; variables: Da
   return { events, variables: { ids, courses, per } };
 }
 
-async function load(url: string, events: string[]): Promise<void> {
+export async function load(url: string, events: string[]): Promise<void> {
   const dataSource = await benchDataSource(url, undefined, false);
   const log = new EventLog(dataSource, buildProjectorRegistry());
   for (let i = 0; i < events.length; i += 1000) {

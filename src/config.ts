@@ -79,6 +79,22 @@ const databaseUrl = z.string().refine((v) => /^sqlite:/.test(v) || /^mysql:\/\/[
   message: 'must be sqlite:<path> or mysql://user:pass@host:port/database',
 });
 
+const replicaUrls = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const urls = (v ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
+    urls.forEach((url, i) => {
+      if (!/^mysql:\/\/[^/]+\/[^/?]+/.test(url)) {
+        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} is not mysql://user:pass@host:port/database` });
+      }
+    });
+    return urls;
+  });
+
 const ltiConsumers = z
   .string()
   .optional()
@@ -111,6 +127,10 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: databaseUrl.default('sqlite:./data/events.sqlite'),
+  // Read replicas (MySQL/MariaDB): GraphQL answers read from one of them; see README "Scaling out".
+  DATABASE_REPLICA_URLS: replicaUrls,
+  REPLICA_MAX_LAG_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
+  REPLICA_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   READ_TOKENS: tokenList,
   ADMIN_TOKENS: tokenList,
   INGEST_TOKENS: tokenList,
@@ -171,6 +191,13 @@ const TOKEN_ROLES = ['READ_TOKENS', 'ADMIN_TOKENS', 'INGEST_TOKENS', 'METRICS_TO
  * read, a read token that is an admin one): refused, naming both variables, never the token.
  */
 const configSchema = schema.superRefine((config, ctx) => {
+  if (config.DATABASE_REPLICA_URLS.length > 0 && !config.DATABASE_URL.startsWith('mysql://')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATABASE_REPLICA_URLS'],
+      message: 'read replicas need a MySQL/MariaDB primary: DATABASE_URL is not mysql://',
+    });
+  }
   const seen = new Map<string, string>();
   for (const variable of TOKEN_ROLES) {
     const value = config[variable];

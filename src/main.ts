@@ -45,9 +45,9 @@ async function main(): Promise<void> {
   // Loaded only now (TypeORM, the schema, Apollo take seconds), so a bad setting above is
   // reported at once.
   const [
-    { databaseKind, openDataSource },
+    { databaseKind, openDataSource, replicaDataSource },
     { entities, migrations },
-    { createApp, startDraining },
+    { createApp, readSourcesOf, startDraining },
     { startRejectedSweeper },
   ] = await Promise.all([
     import('./db/data-source'),
@@ -60,7 +60,10 @@ async function main(): Promise<void> {
       `DATABASE_URL: cannot open ${withoutPassword(config.DATABASE_URL)} or apply its migrations: ${error.message}`,
     );
   });
-  const app = await createApp({ config, dataSource, logger, verifier });
+  // Replicas get no migrations (they replicate the primary's schema); the app connects them
+  // at its first lag check, and a replica down now is retried at the next.
+  const replicas = config.DATABASE_REPLICA_URLS.map((url) => replicaDataSource({ url, entities }));
+  const app = await createApp({ config, dataSource, replicas, logger, verifier });
   const retention = { maxAgeDays: config.REJECTED_RETENTION_DAYS, maxBytes: config.REJECTED_MAX_MB * 1024 ** 2 };
   const sweeper = startRejectedSweeper(dataSource, retention, {
     swept: (result) => logger.info({ ...result, ...retention }, 'old refusals deleted from rejected_events'),
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
     hardExit.unref();
     server.close(async () => {
       clearTimeout(grace);
+      await readSourcesOf(app).stop();
       await dataSource.destroy().catch((error) => logger.warn({ err: error }, 'closing the database failed'));
       logger.info('stopped');
       process.exit(0);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import pinoHttp from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
+import { ReadSources } from './db/read-sources';
 import { buildProjectorRegistry, resolvers } from './modules';
 import { graphqlRouter } from './graphql';
 import { IDE_ASSET_PREFIX, ideRouter } from './graphql/ide';
@@ -18,6 +19,7 @@ import { MeteredEventLog } from './observability/metered-event-log';
 import { Metrics } from './observability/metrics';
 import { ingestTimer, metricsRouter } from './observability/metrics.route';
 import { requireRole } from './security/access';
+import { readConsistency } from './security/read-consistency';
 import { corsPolicy, graphqlContentType, securityHeaders } from './security/http-hardening';
 import { ingestGate } from './security/ingest-access';
 import { clientAddressOf, limitRefusals, RefusalRateLimit } from './security/rate-limit';
@@ -26,7 +28,10 @@ import { StrangerRefusals } from './ingest/refusals';
 
 export interface AppDependencies {
   config: Config;
+  /** The primary: every write, migrations, readiness, LTI; reads too when there are no replicas. */
   dataSource: DataSource;
+  /** Read replicas (DATABASE_REPLICA_URLS) from replicaDataSource: the app connects them, and closes them at stop. */
+  replicas?: readonly DataSource[];
   logger: Logger;
   verifier?: CanvasJwtVerifier | null;
 }
@@ -55,6 +60,23 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
   // Who may call what: see src/security. Open mode (no tokens) makes every caller an admin.
   const tokens = new TokenStore(config);
   const metrics = new Metrics(dataSource);
+  // Where answers read from: one replica per answer, or the primary. Exports and stats
+  // take theirs the same way: readSources.pick(consistencyOf(res)).dataSource.
+  const readSources = new ReadSources(dataSource, deps.replicas ?? [], {
+    maxLagSeconds: config.REPLICA_MAX_LAG_SECONDS,
+    checkIntervalMs: config.REPLICA_CHECK_INTERVAL_MS,
+    onFallback: (reason) => metrics.recordReadFallback(reason),
+    onChange: (status, error) =>
+      (status.inRotation ? logger.info.bind(logger) : logger.warn.bind(logger))(
+        { replica: status.name, condition: status.condition, lagSeconds: status.lagSeconds, err: error },
+        status.inRotation
+          ? 'read replica in rotation'
+          : 'read replica out of rotation; reads it would take go elsewhere',
+      ),
+  });
+  if (readSources.hasReplicas) metrics.watchReplicas(() => readSources.statuses());
+  await readSources.start();
+  app.locals.readSources = readSources;
   app.use(securityHeaders({ assetPrefixes: [`/graphql${IDE_ASSET_PREFIX}`] }));
   app.use('/metrics', metricsRouter(metrics, tokens));
 
@@ -121,12 +143,13 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
   app.use(
     '/graphql',
     requireRole(tokens, {
-      anyOf: ['read'],
+      anyOf: ['read', 'ingest'],
       format: 'graphql',
       hint: 'send a read or admin token as Authorization: Bearer <token>',
     }),
+    readConsistency('graphql'),
     graphqlContentType(),
-    await graphqlRouter({ config, dataSource, logger, metrics, resolvers }),
+    await graphqlRouter({ config, dataSource, readSources, logger, metrics, resolvers }),
   );
 
   app.get('/healthz', (_req, res) => {
@@ -140,8 +163,10 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
         await dataSource.query('SELECT 1');
         return dataSource.showMigrations();
       });
-      if (pending) return res.status(503).json({ status: 'migrations pending' });
-      res.json({ status: 'ready' });
+      // Replicas are reported, never a reason for 503: without them reads go to the primary.
+      const replicas = readSources.hasReplicas ? { replicas: readSources.statuses() } : {};
+      if (pending) return res.status(503).json({ status: 'migrations pending', ...replicas });
+      res.json({ status: 'ready', ...replicas });
     } catch {
       res.status(503).json({ status: 'database unreachable' });
     }
@@ -165,6 +190,11 @@ function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
       .then(resolve, reject)
       .finally(() => clearTimeout(timer));
   });
+}
+
+/** The app's read sources, for whoever owns the process (main.ts stops their checks at shutdown). */
+export function readSourcesOf(app: express.Express): ReadSources {
+  return app.locals.readSources as ReadSources;
 }
 
 /** From now on /readyz answers 503 so load balancers stop sending traffic (graceful shutdown). */

@@ -16,13 +16,17 @@ export interface BenchServer {
 
 export const TS_NODE = join(__dirname, '../../node_modules/ts-node/dist/bin.js');
 
-export async function startBenchServer(databaseUrl: string, nodeArgs: string[] = []): Promise<BenchServer> {
+export async function startBenchServer(
+  databaseUrl: string,
+  nodeArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
   const child: ChildProcess = spawnGroup(
     process.execPath,
     [...nodeArgs, TS_NODE, '--transpile-only', join(__dirname, 'server-process.ts')],
     // NODE_ENV=production as deployed: graphql-js runs its slower development checks otherwise.
     {
-      env: { ...process.env, NODE_ENV: 'production', BENCH_DATABASE_URL: databaseUrl },
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DATABASE_URL: databaseUrl, ...env },
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );

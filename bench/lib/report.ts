@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Store } from './db';
 import type { Results, Section } from './results';
+import { replicasSection } from './report-replicas';
 import { cell, Figure } from './stats';
 
 const fmt = (x: number, digits = 1) => x.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -195,6 +196,19 @@ export function renderReadme(results: Results, resultsDir: string): string {
       out.push('### Query: the course dashboard', '', when(sections.query), '', queryTable(sections.query), '');
     }
     if (sections.scale) out.push('### Scale', '', when(sections.scale), '', scaleTable(sections.scale), '');
+    if (sections.replicas) {
+      const s = sections.replicas;
+      out.push(
+        '### Read replicas',
+        '',
+        when(s),
+        '',
+        `The course dashboard (${fmt(Number(s.submissions), 0)} submissions) from ${s.connections} clients for ${s.seconds} s a run, with 0, 1 and 2 GTID replicas (\`npm run bench:replicas\`).`,
+        '',
+        replicasSection(s, results.machine.cores),
+        '',
+      );
+    }
     if (sections.import) {
       const s = sections.import;
       out.push(
@@ -245,6 +259,7 @@ export function renderReadme(results: Results, resultsDir: string): string {
     'npm run bench:query -- --sizes 10,100,1000',
     'npm run bench:scale -- --scale 100000,1000000 [--10m]',
     'npm run bench:import -- --import-mb 64      # --import-mb 1024 for the 1 GB file',
+    'npm run bench:replicas -- --seconds 10   # its own MariaDB primary and 2 GTID replicas (needs mariadb-install-db)',
     '# common: --runs 5 (after one warm-up), --quiet-load 1 (wait for a quiet machine),',
     '#         --out DIR / --readme FILE (where latest.json and this README go), --tiny (smoke sizes)',
     '```',

@@ -9,7 +9,9 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
-import { createApp } from '../../src/server';
+import { replicaDataSource } from '../../src/db/data-source';
+import { entities } from '../../src/modules';
+import { createApp, readSourcesOf } from '../../src/server';
 import { benchDataSource } from './db';
 import { handDashboard, mysqlRawQuery, sqliteRawQuery } from './dashboard';
 import { naiveRouter } from './naive';
@@ -25,8 +27,11 @@ async function main(): Promise<void> {
     DATABASE_URL: url,
     // The dashboard at N = 1,000 asks for more than the default cost limit allows.
     GRAPHQL_MAX_COST: '1000000',
+    // bench/replicas.ts: the read replicas the app reads from (comma-separated).
+    DATABASE_REPLICA_URLS: process.env.BENCH_REPLICA_URLS,
   });
-  const app = await createApp({ config, dataSource, logger: pino({ level: 'silent' }), verifier: null });
+  const replicas = config.DATABASE_REPLICA_URLS.map((replica) => replicaDataSource({ url: replica, entities }));
+  const app = await createApp({ config, dataSource, replicas, logger: pino({ level: 'silent' }), verifier: null });
   const raw = url.startsWith('sqlite:') ? sqliteRawQuery(url.slice('sqlite:'.length)) : mysqlRawQuery(url);
   const outer = express();
   outer.get('/__bench/statements', (_req, res) => void res.json({ count: statements }));
@@ -49,7 +54,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     server.closeAllConnections();
-    server.close(() => void Promise.all([dataSource.destroy(), raw.close()]).finally(() => process.exit(0)));
+    server.close(
+      () =>
+        void Promise.all([readSourcesOf(app).stop(), dataSource.destroy(), raw.close()]).finally(() => process.exit(0)),
+    );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

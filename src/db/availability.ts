@@ -28,7 +28,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     // mysql2 marks errors that killed the connection as fatal.
     if (e.fatal === true) return true;
     if (typeof e.message === 'string' && /connection is in closed state|Connection lost/i.test(e.message)) return true;
-    e = (e.driverError ?? e.cause ?? e.originalError) as Record<string, unknown> | undefined;
+    // A driver that rejects with a plain object reaches GraphQL as NonErrorThrown { thrownValue }.
+    e = (e.driverError ?? e.cause ?? e.originalError ?? e.thrownValue) as Record<string, unknown> | undefined;
   }
   return false;
 }

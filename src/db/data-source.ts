@@ -78,3 +78,37 @@ export async function openDataSource(input: DataSourceInput & { migrate?: boolea
   if (input.migrate !== false) await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
 }
+
+interface MysqlPoolHandle {
+  on(event: 'connection', listener: (connection: MysqlConnectionHandle) => void): void;
+  _allConnections?: { toArray(): MysqlConnectionHandle[] };
+}
+
+interface MysqlConnectionHandle {
+  query(sql: string, callback: (error: Error | null) => void): unknown;
+}
+
+/**
+ * A read replica's DataSource, not yet connected (ReadSources connects it at its first check,
+ * and again later if the replica was down: a replica down at start does not stop the service).
+ * No migrations run there, and every connection is a read-only session (`SET SESSION
+ * TRANSACTION READ ONLY`), so not even a user whose privileges pass the server's `read_only`
+ * (root does) can write there and break replication.
+ */
+export function replicaDataSource(input: Omit<DataSourceInput, 'migrations'>): DataSource {
+  if (databaseKind(input.url) !== 'mysql') throw new Error('read replicas are MySQL/MariaDB only');
+  return new DataSource(dataSourceOptions({ ...input, migrations: [] }));
+}
+
+/** Connects a replicaDataSource and makes each of its connections a read-only session. */
+export async function connectReplica(dataSource: DataSource): Promise<void> {
+  await dataSource.initialize();
+  const pool = (dataSource.driver as unknown as { pool: MysqlPoolHandle }).pool;
+  // Standard SQL both servers accept; a failure would surface as the connection's next error.
+  const readOnly = (connection: MysqlConnectionHandle) =>
+    connection.query('SET SESSION TRANSACTION READ ONLY', () => undefined);
+  // Statements on one connection run in order, so the session is read-only before any read.
+  pool.on('connection', readOnly);
+  // The connection initialize() opened to test the pool was made before the listener.
+  for (const connection of pool._allConnections?.toArray() ?? []) readOnly(connection);
+}

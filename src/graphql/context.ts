@@ -6,6 +6,7 @@ import type { DataSource, ObjectLiteral } from 'typeorm';
 import { EntityTarget } from 'typeorm';
 import { rowMapper } from '../db/row-mapper';
 import { idParams } from '../db/columns';
+import type { ReadSource } from '../db/read-sources';
 
 /** Who is asking. Until tokens are checked (a later issue) every caller is an admin. */
 export type Role = 'admin' | 'reader';
@@ -33,13 +34,28 @@ export function createLoaders(dataSource: DataSource): LoaderSet {
 }
 
 export interface GraphQLContext {
+  /** The request's read source: every statement of the answer goes here (one replica, or the primary). */
   dataSource: DataSource;
   role: Role;
   loaders: LoaderSet;
+  /** Which source `dataSource` is, when the app has read replicas. */
+  readSource?: ReadSource;
+  /**
+   * What the HTTP layer learns after execution. A holder, not a field: Apollo runs the
+   * operation on a shallow copy of the context, so only a shared object carries news back.
+   */
+  outcome: RequestOutcome;
 }
 
-export function createContext(dataSource: DataSource, role: Role = 'admin'): GraphQLContext {
-  return { dataSource, role, loaders: createLoaders(dataSource) };
+export interface RequestOutcome {
+  /** Set when a statement found the database unreachable (the answer is then a 503, or computed again on the primary). */
+  databaseUnavailable?: unknown;
+}
+
+export function createContext(source: DataSource | ReadSource, role: Role = 'admin'): GraphQLContext {
+  const readSource = 'replica' in source ? source : undefined;
+  const dataSource = readSource ? readSource.dataSource : (source as DataSource);
+  return { dataSource, role, loaders: createLoaders(dataSource), readSource, outcome: {} };
 }
 
 /** Rows by primary key, one `WHERE id IN (...)` per batch; unknown ids give null. */

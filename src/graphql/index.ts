@@ -1,19 +1,20 @@
 // The GraphQL endpoint: Apollo Server 5 on Express 5 at /graphql. CSRF prevention is on
 // (a browser form cannot post a query); Apollo's landing page is off because it loads
 // from a CDN — the IDE for browsers is served separately (./ide.ts).
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
-import express, { Router } from 'express';
+import express, { Request, Response, Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
+import { ReadSources } from '../db/read-sources';
 import type { Logger } from '../logger';
 import { graphqlMetricsPlugin } from '../observability/graphql-metrics';
 import type { Metrics } from '../observability/metrics';
 import { accessOf } from '../security/access';
+import { consistencyOf } from '../security/read-consistency';
 import { createContext, GraphQLContext } from './context';
 import { formatError } from './errors';
 import { MAX_QUERY_TOKENS, queryLimitsPlugin } from './limits';
@@ -32,6 +33,8 @@ export interface GraphQLDependencies {
     | 'GRAPHQL_INTROSPECTION'
   >;
   dataSource: DataSource;
+  /** Where answers read from (read replicas); the primary `dataSource` alone when absent. */
+  readSources?: ReadSources;
   logger: Logger;
   metrics?: Metrics;
   /** The domains' resolvers (from the composition root, src/modules.ts). */
@@ -72,13 +75,57 @@ export async function graphqlRouter(deps: GraphQLDependencies): Promise<Router> 
     ],
   });
   await server.start();
+  const readSources = deps.readSources ?? new ReadSources(deps.dataSource);
   const router = express.Router();
-  router.use(
-    express.json({ limit: QUERY_BODY_LIMIT }),
-    // The token check in front of this router (src/security) says who is asking.
-    expressMiddleware(server, {
-      context: async ({ res }) => createContext(deps.dataSource, accessOf(res).roles.has('admin') ? 'admin' : 'reader'),
-    }),
-  );
+  router.use(express.json({ limit: QUERY_BODY_LIMIT }), async (req: Request, res: Response) => {
+    // The token check in front of this router (src/security) says who is asking and which
+    // consistency it may have.
+    const role = accessOf(res).roles.has('admin') ? 'admin' : 'reader';
+    const consistency = consistencyOf(res);
+    const request = httpRequestOf(req);
+    const answerFrom = async (source = readSources.pick(consistency)) => {
+      const context = createContext(source, role);
+      const response = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: request,
+        context: async () => context,
+      });
+      return { source, context, response };
+    };
+    let answer = await answerFrom();
+    // A replica that failed mid-answer leaves rotation; the answer is computed again, whole,
+    // on the primary (reads only, so running it twice changes nothing).
+    const unavailable = answer.context.outcome.databaseUnavailable;
+    if (unavailable && readSources.failed(answer.source, unavailable)) {
+      deps.logger.warn(
+        { replica: answer.source.name, err: unavailable },
+        'read replica unreachable: left rotation, answering from the primary',
+      );
+      answer = await answerFrom(readSources.primary);
+    }
+    const { response } = answer;
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.send(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  });
   return router;
+}
+
+/** Express's request as Apollo's transport-neutral one (as @as-integrations/express5 does it). */
+function httpRequestOf(req: Request): HTTPGraphQLRequest {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const query = req.originalUrl.indexOf('?');
+  return {
+    method: req.method.toUpperCase(),
+    headers,
+    search: query >= 0 ? req.originalUrl.slice(query) : '',
+    body: req.body,
+  };
 }

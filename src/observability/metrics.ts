@@ -4,6 +4,7 @@
 // several apps in one process — tests — do not clash.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import type { FallbackReason, ReplicaStatus } from '../db/read-sources';
 import type { ItemOutcome } from '../ingest/event-log';
 
 const PREFIX = 'canvas_events_';
@@ -116,6 +117,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly readFallbacks = new Counter({
+    name: `${PREFIX}read_fallbacks_total`,
+    help: 'Answers that were to read from a read replica but read from the primary: none was in rotation, or theirs failed.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor(dataSource: DataSource, options: { processMetrics?: boolean } = {}) {
     const pool = (state: keyof PoolStats) => () => poolStats(dataSource)[state];
     const gauges: Array<[string, string, () => number]> = [
@@ -145,6 +153,32 @@ export class Metrics {
     for (const outcome of outcomes) {
       this.eventsIngested.inc({ event_name: this.eventNames.value(outcome.name, 'unknown'), outcome: outcome.status });
     }
+  }
+
+  recordReadFallback(reason: FallbackReason): void {
+    this.readFallbacks.inc({ reason });
+  }
+
+  /** Each read replica's lag (-1 when unknown) and whether it is in rotation, read at every scrape. */
+  watchReplicas(statuses: () => ReplicaStatus[]): void {
+    new Gauge({
+      name: `${PREFIX}replica_lag_seconds`,
+      help: 'Seconds each read replica was behind the primary at its last check; -1 when unknown or unreachable.',
+      labelNames: ['replica'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const s of statuses()) this.set({ replica: s.name }, s.lagSeconds ?? -1);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}replica_in_rotation`,
+      help: 'Whether each read replica serves reads (1) or is out of rotation (0: lagging, lag unknown, unreachable).',
+      labelNames: ['replica'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const s of statuses()) this.set({ replica: s.name }, s.inRotation ? 1 : 0);
+      },
+    });
   }
 
   recordStrangerRefusal(route: string, outcome: 'recorded' | 'unrecorded' | 'rate_limited'): void {

@@ -95,7 +95,7 @@ export function forbidden(res: Response, format: RefusalFormat, message: string)
   refuse(res, 403, format, message, 'FORBIDDEN');
 }
 
-function refuse(res: Response, status: number, format: RefusalFormat, message: string, code: string): void {
+export function refuse(res: Response, status: number, format: RefusalFormat, message: string, code: string): void {
   if (format === 'graphql') {
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
   } else {

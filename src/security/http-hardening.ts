@@ -48,6 +48,8 @@ export function corsPolicy(origins: readonly string[]): RequestHandler | null {
       'X-Request-Id',
       'Apollo-Require-Preflight',
       'X-Apollo-Operation-Name',
+      // Read-your-writes (./read-consistency.ts).
+      'Consistency',
     ],
     exposedHeaders: ['X-Request-Id', 'WWW-Authenticate', 'Retry-After'],
     credentials: false,

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import pino, { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config';
-import { createApp } from '../../src/server';
+import { createApp, readSourcesOf } from '../../src/server';
 
 export interface LiveServer {
   url: string;
@@ -18,10 +18,13 @@ export async function startLiveServer(
   dataSource: DataSource,
   env: Record<string, string> = {},
   logger: Logger = pino({ level: 'silent' }),
+  /** Read replicas (replicaDataSource): the app connects them, and closes them on close(). */
+  replicas: readonly DataSource[] = [],
 ): Promise<LiveServer> {
   const app = await createApp({
     config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }),
     dataSource,
+    replicas,
     logger,
   });
   const server: Server = await new Promise((resolve) => {
@@ -30,11 +33,13 @@ export async function startLiveServer(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     app,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await readSourcesOf(app).stop();
+    },
   };
 }
 
