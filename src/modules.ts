@@ -10,6 +10,7 @@ import { conversationsModule } from './domains/conversations';
 import { coursesModule } from './domains/courses';
 import { eventLogModule } from './domains/event-log';
 import { ltiModule } from './domains/lti';
+import { reportingModule } from './domains/reporting';
 import { resourceLinksModule } from './domains/resource-links';
 import { submissionsModule } from './domains/submissions';
 import { usersModule } from './domains/users';
@@ -29,6 +30,7 @@ export const domainModules: readonly DomainModule[] = [
   eventLogModule,
   usersModule,
   ltiModule,
+  reportingModule,
 ];
 
 /** Tables that projections own: dropped and refilled by replay. */

@@ -44,3 +44,19 @@ export function applyConversationFilter(
   if (filter?.updatedSince) qb.andWhere(`${a}.updatedAt >= :cUpdatedSince`, { cUpdatedSince: filter.updatedSince });
   if (filter?.updatedBefore) qb.andWhere(`${a}.updatedAt < :cUpdatedBefore`, { cUpdatedBefore: filter.updatedBefore });
 }
+
+// The contract's MessageFilter lacks courseId here: messages have no course column yet.
+@InputType('MessageFilter', { description: 'Narrows a set of conversation messages; every condition given must hold.' })
+export class MessageFilter {
+  @Field(() => ID, { nullable: true, description: 'Only messages of this conversation (global id).' })
+  conversationId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only messages written by this user (global id).' })
+  authorId?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only messages created at or after this instant.' })
+  createdSince?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only messages created before this instant.' })
+  createdBefore?: Date | null;
+}

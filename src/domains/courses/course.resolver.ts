@@ -8,6 +8,7 @@ import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
 import { WithLocalId } from '../../graphql/local-id';
 import { listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
+import { courseStats, SubmissionStatsType } from '../reporting';
 import { RESOURCE_LINKS_BY_ID, ResourceLinkConnection, resourceLinkLoaders } from '../resource-links';
 import {
   checkSubmissionFilter,
@@ -76,5 +77,14 @@ export class CourseResolver extends WithLocalId(
   ) {
     const request = pageRequest(args, RESOURCE_LINKS_BY_ID);
     return ctx.loaders.of(resourceLinkLoaders).pageByCourse.load({ parentId: course.id, request, filter: null }, info);
+  }
+
+  @FieldResolver(() => SubmissionStatsType, {
+    description:
+      "The course's submission figures, as submissionStats gives them grouped by COURSE (key.courseId set); " +
+      'one statement for every course of a response level.',
+  })
+  stats(@Root() course: Course, @Ctx() ctx: GraphQLContext) {
+    return courseStats(ctx, course.id);
   }
 }

@@ -11,7 +11,9 @@ import { SUBMISSIONS_DOMAIN, submissionProjector } from './submission.projector'
 
 export { recordSubmission } from './submission.projector';
 
-export { checkSubmissionFilter, submissionOrder, SubmissionsArgs } from './submission.args';
+export { checkSubmissionFilter, SubmissionFilter, submissionOrder, SubmissionsArgs } from './submission.args';
+export type { CheckedSubmissionFilter } from './submission.args';
+export { CommentFilter } from './submission-comment.args';
 export { submissionLoaders } from './submission.loaders';
 export { SubmissionConnection, SubmissionType } from './submission.type';
 
