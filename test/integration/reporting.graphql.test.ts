@@ -8,7 +8,8 @@
 // the events it generated; Assignment.stats' function is called directly. Bad arguments
 // and over-limit queries are refused, naming the argument or the limit.
 import { createContext } from '../../src/graphql/context';
-import { assignmentStats } from '../../src/domains/reporting';
+import { assignmentStats, submissionStatsFilter } from '../../src/domains/reporting';
+import { aggregate, submissionDataset } from '../../src/reporting';
 import { CanvasSender } from '../support/canvas-sender';
 import { describeEachDatabase, TestDatabase } from '../support/databases';
 import { gid } from '../support/graphql-fixtures';
@@ -25,6 +26,7 @@ import {
   MESSAGE_FIELDS,
   OTHER_COURSE,
   submissionStatsOf,
+  TEACHER,
 } from '../support/reporting-course';
 import type { CommentGroupBy, MessageGroupBy, SubmissionGroupBy } from '../../src/reporting';
 
@@ -137,6 +139,52 @@ describeEachDatabase('reporting aggregates through GraphQL', (db: () => TestData
     const expected = asJson(expectedSubmissionStats(chosen, ['ASSIGNMENT']));
     const args = `filter: { courseId: "${COURSE}", late: true, workflowStates: ["submitted", "graded"], submittedSince: "${since}" }, groupBy: [ASSIGNMENT]`;
     expect(closeEnough(await allPages('submissionStats', args, SUBMISSION_STATS, 100), expected)).toEqual(expected);
+  });
+
+  it('the score and grading conditions of the contract, when the filter input offers them', async () => {
+    // SubmissionFilter gains scoreAtLeast/AtMost and gradedSince/Before from another branch:
+    // the stats filter already maps them; here they are given to it directly.
+    const gradedSince = '2024-11-01T00:00:00.000Z';
+    const chosen = courseStates.filter(
+      (s) => s.score !== null && s.score >= 20 && s.score <= 80 && s.gradedAt !== null && s.gradedAt >= gradedSince,
+    );
+    expect(chosen.length).toBeGreaterThan(3);
+    const filter = submissionStatsFilter({
+      courseId: COURSE,
+      scoreAtLeast: 20,
+      scoreAtMost: 80,
+      gradedSince: new Date(gradedSince),
+      gradedBefore: new Date('2030-01-01T00:00:00Z'),
+    });
+    const page = await aggregate(db().dataSource, submissionDataset, { filter, groupBy: ['LATE'] });
+    const expected = expectedSubmissionStats(chosen, ['LATE']);
+    expect(closeEnough(page.nodes, expected)).toEqual(expected);
+  });
+
+  it('commentStats filters by assignment and author; messageStats by conversation, author and time', async () => {
+    const assignmentOf = new Map(states.map((s) => [s.id, s.assignmentId]));
+    const author = comments.find((c) => c.authorId !== TEACHER)!.authorId;
+    const assignment = assignmentOf.get(comments.find((c) => c.authorId === author)!.submissionId)!;
+    const chosenComments = comments.filter(
+      (c) => c.authorId === author && assignmentOf.get(c.submissionId) === assignment,
+    );
+    expect(chosenComments.length).toBeGreaterThan(0);
+    const commentArgs = `filter: { assignmentId: "${assignment}", authorId: "${author}" }, groupBy: [SUBMISSION]`;
+    expect(await allPages('commentStats', commentArgs, ACTIVITY_STATS, 100)).toEqual(
+      asJson(expectedActivity(chosenComments, ['SUBMISSION'], COMMENT_FIELDS, (c) => c, 'UTC')),
+    );
+
+    const { conversationId, authorId } = messages[0];
+    const [since, before] = ['2024-10-25T00:00:00.000Z', '2024-11-08T00:00:00.000Z'];
+    const chosenMessages = messages.filter(
+      (m) =>
+        m.conversationId === conversationId && m.authorId === authorId && m.createdAt >= since && m.createdAt < before,
+    );
+    expect(chosenMessages.length).toBeGreaterThan(0);
+    const messageArgs = `filter: { conversationId: "${conversationId}", authorId: "${authorId}", createdSince: "${since}", createdBefore: "${before}" }`;
+    expect(await allPages('messageStats', messageArgs, ACTIVITY_STATS, 100)).toEqual(
+      asJson(expectedActivity(chosenMessages, [], MESSAGE_FIELDS, (m) => m, 'UTC')),
+    );
   });
 
   const commentCases: Array<[CommentGroupBy[], string, number]> = [
@@ -279,6 +327,15 @@ describeEachDatabase('reporting aggregates through GraphQL', (db: () => TestData
       expect(answer.body.errors[0].message).toMatch(message);
     });
   }
+
+  it('refuses a huge time zone name without echoing it whole', async () => {
+    const answer = await graphql(
+      server.url,
+      `{ submissionStats(timeZone: "${'Europe/'.repeat(2000)}") { nodes { count } } }`,
+    );
+    expect(answer.body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'timeZone' });
+    expect(answer.body.errors[0].message.length).toBeLessThan(300);
+  });
 
   it('refuses a cursor of another grouping or time zone', async () => {
     const first = dataOf(
