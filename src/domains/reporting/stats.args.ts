@@ -6,11 +6,10 @@
 // select the same rows.
 import { ArgsType, Field, Int } from 'type-graphql';
 import { optionalIdArgument } from '../../graphql/arguments';
-import { sqlDatetime, StatsFilter } from '../../reporting';
+import { sqlDatetime, STATS_DEFAULT_PAGE_SIZE, STATS_MAX_PAGE_SIZE, StatsFilter } from '../../reporting';
 import { CheckedSubmissionFilter, checkSubmissionFilter, CommentFilter, SubmissionFilter } from '../submissions';
 import { MessageFilter } from '../conversations';
 import { CommentGroupBy, MessageGroupBy, SubmissionGroupBy } from './stats.type';
-import { STATS_DEFAULT_PAGE_SIZE, STATS_MAX_PAGE_SIZE } from '../../reporting';
 
 const TIME_ZONE = 'IANA time zone of the DAY, WEEK and MONTH buckets (e.g. America/Chicago); UTC when omitted.';
 const GROUP_BY =
@@ -62,6 +61,36 @@ export class MessageStatsArgs extends StatsPageArgs {
   groupBy?: MessageGroupBy[] | null;
 }
 
+/**
+ * Fails loudly on a filter field this file maps to no condition: a filter input that
+ * gains a field (another branch, a later change) must not be ignored in silence, which
+ * would answer figures over rows the caller excluded.
+ */
+function assertMapped(filter: object | null | undefined, mapped: readonly string[], input: string): void {
+  for (const [field, value] of Object.entries(filter ?? {})) {
+    if (value !== undefined && value !== null && !mapped.includes(field))
+      throw new Error(`${input}.${field} has no stats condition in src/domains/reporting/stats.args.ts`);
+  }
+}
+
+const SUBMISSION_FIELDS = [
+  'courseId',
+  'assignmentId',
+  'userId',
+  'workflowStates',
+  'late',
+  'missing',
+  'submittedSince',
+  'submittedBefore',
+  'updatedSince',
+  'scoreAtLeast',
+  'scoreAtMost',
+  'gradedSince',
+  'gradedBefore',
+] as const;
+const COMMENT_FIELDS = ['courseId', 'submissionId', 'assignmentId', 'authorId', 'createdSince', 'createdBefore'];
+const MESSAGE_FIELDS = ['conversationId', 'authorId', 'createdSince', 'createdBefore'];
+
 /** Conditions joined by AND, with their parameters in order and the joins they need. */
 class Conditions {
   private readonly parts: string[] = [];
@@ -103,6 +132,7 @@ export type SubmissionStatsFilter = CheckedSubmissionFilter & {
 };
 
 export function submissionStatsFilter(f: SubmissionStatsFilter): StatsFilter {
+  assertMapped(f, SUBMISSION_FIELDS, 'SubmissionFilter');
   const c = new Conditions();
   c.id('s.course_id', f.courseId);
   c.id('s.assignment_id', f.assignmentId);
@@ -129,6 +159,7 @@ export function submissionStatsFilterOf(filter: SubmissionFilter | null | undefi
 }
 
 export function commentStatsFilter(f: CommentFilter | null | undefined): StatsFilter {
+  assertMapped(f, COMMENT_FIELDS, 'CommentFilter');
   const c = new Conditions();
   // The comments table has no course or assignment: they are its submission's (join s).
   c.id('s.course_id', optionalIdArgument(f?.courseId, 'filter.courseId'), 's');
@@ -141,6 +172,7 @@ export function commentStatsFilter(f: CommentFilter | null | undefined): StatsFi
 }
 
 export function messageStatsFilter(f: MessageFilter | null | undefined): StatsFilter {
+  assertMapped(f, MESSAGE_FIELDS, 'MessageFilter');
   const c = new Conditions();
   c.id('m.conversation_id', optionalIdArgument(f?.conversationId, 'filter.conversationId'));
   c.id('m.author_id', optionalIdArgument(f?.authorId, 'filter.authorId'));
