@@ -8,7 +8,10 @@
 // and paired rounds: in each round every query runs through the engine and by hand,
 // back to back, in alternating order; the figure is the median of the per-round times
 // and of the per-round ratios (engine ÷ hand), after one warm-up round. A fifth row times
-// DAY buckets in America/Chicago against a fixed-offset hand-written grouping.
+// DAY buckets in America/Chicago against a fixed-offset hand-written grouping. Four more
+// rows measure the service's GraphQL path: POST /graphql submissionStats on the real app
+// in a child process (./lib/server-process.ts) against the same process answering the
+// hand-written GROUP BY in the same JSON shape (/__bench/hand-stats), both over HTTP.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +19,8 @@ import { DataSource } from 'typeorm';
 import { aggregate, StatsPage } from '../src/reporting/aggregate';
 import { submissionDataset, SubmissionStats } from '../src/reporting/datasets';
 import { globalOf, random } from './lib/corpus';
+import { startBenchServer } from './lib/child';
+import type { RawQuery } from './lib/dashboard';
 import { benchDataSource, createBenchDatabase, rawConnection, RawConnection, Store } from './lib/db';
 import { BENCH_DIR, load1, machine, waitForQuiet } from './lib/options';
 import { figure, Figure, printTable, round } from './lib/stats';
@@ -115,6 +120,97 @@ function handSql(store: Store, where: string, limit: number | null, key = 'assig
   );
 }
 
+/** A page the bench server's /__bench/hand-stats is asked for: what the GraphQL rows ask. */
+export interface HandStatsRequest {
+  limit: number;
+  after?: string | null;
+  courseId?: string | null;
+  count?: boolean;
+}
+
+const numberOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const isoOrNull = (v: unknown) =>
+  v === null || v === undefined ? null : new Date(`${String(v).replace(' ', 'T')}Z`).toISOString();
+
+/** The hand-written page, answered in the shape of the GraphQL answer (for the bench server). */
+export async function handStats(query: RawQuery, store: Store, request: HandStatsRequest) {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (request.courseId) {
+    conditions.push('course_id = ?');
+    params.push(BigInt(request.courseId));
+  }
+  if (request.after) {
+    conditions.push('assignment_id > ?');
+    params.push(BigInt(request.after));
+  }
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  const rows = await query(handSql(store, where, request.limit + 1), params);
+  const nodes = rows.slice(0, request.limit).map((r) => {
+    const scores = Number(r.scores);
+    const sum = numberOrNull(r.score_sum);
+    const spread = numberOrNull(r.score_spread);
+    const stddev =
+      store === 'mysql' || spread === null || !scores
+        ? spread
+        : Math.sqrt(Math.max(0, (spread - (sum! * sum!) / scores) / scores));
+    return {
+      key: { assignmentId: String(r.group_key) },
+      count: Number(r.n),
+      submittedCount: Number(r.submitted),
+      gradedCount: Number(r.graded),
+      lateCount: Number(r.late),
+      missingCount: Number(r.missing),
+      score: {
+        count: scores,
+        sum,
+        avg: numberOrNull(r.score_avg),
+        min: numberOrNull(r.score_min),
+        max: numberOrNull(r.score_max),
+        stddev,
+      },
+      firstSubmittedAt: isoOrNull(r.first_at),
+      lastSubmittedAt: isoOrNull(r.last_at),
+    };
+  });
+  const totalCount = request.count
+    ? Number((await query(`SELECT COUNT(DISTINCT assignment_id) AS n FROM submissions ${where}`, params))[0].n)
+    : undefined;
+  const pageInfo = { hasNextPage: rows.length > request.limit, endCursor: nodes.at(-1)?.key.assignmentId ?? null };
+  return { data: { submissionStats: { nodes, pageInfo, totalCount } } };
+}
+
+const STATS_QUERY = (totalCount: boolean) => /* GraphQL */ `
+  query ($first: Int, $after: String, $courseId: ID) {
+    submissionStats(groupBy: [ASSIGNMENT], first: $first, after: $after, filter: { courseId: $courseId }) {
+      nodes {
+        key { assignmentId }
+        count submittedCount gradedCount lateCount missingCount
+        score { count sum avg min max stddev }
+        firstSubmittedAt lastSubmittedAt
+      }
+      pageInfo { hasNextPage endCursor }
+      ${totalCount ? 'totalCount' : ''}
+    }
+  }`;
+
+interface StatsAnswer {
+  data?: { submissionStats: { nodes: Array<{ count: number; score: { count: number } }>; totalCount?: number } };
+  errors?: unknown;
+}
+
+async function postJson(url: string, body: unknown): Promise<StatsAnswer> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = (await res.json()) as StatsAnswer;
+  if (res.status !== 200 || answer.errors)
+    throw new Error(`${url}: ${res.status} ${JSON.stringify(answer).slice(0, 300)}`);
+  return answer;
+}
+
 interface Comparison {
   name: string;
   engine: () => Promise<unknown>;
@@ -124,8 +220,12 @@ interface Comparison {
 async function comparisons(
   ds: DataSource,
   raw: RawConnection,
+  serverUrl: string,
   { store, size }: StatsBenchOptions,
 ): Promise<Comparison[]> {
+  const graphql = (variables: Record<string, unknown>, totalCount = false) =>
+    postJson(`${serverUrl}/graphql`, { query: STATS_QUERY(totalCount), variables });
+  const hand = (request: HandStatsRequest) => postJson(`${serverUrl}/__bench/hand-stats`, request);
   const assignments = Math.ceil(size / PER_ASSIGNMENT);
   // A cursor at 90 % of the assignments, from the engine itself: the deep page holds the last 10 %.
   const target = Math.max(1, Math.floor(assignments * 0.9));
@@ -189,7 +289,39 @@ async function comparisons(
           ),
         ),
     },
+    {
+      name: `GraphQL over HTTP: first page (${PAGE} groups)`,
+      engine: () => graphql({ first: PAGE }),
+      hand: () => hand({ limit: PAGE }),
+    },
+    {
+      name: 'GraphQL over HTTP: deep page (cursor at 90 %)',
+      engine: () => graphql({ first: PAGE, after }),
+      hand: () => hand({ limit: PAGE, after: deepAfter }),
+    },
+    {
+      name: 'GraphQL over HTTP: first page + totalCount',
+      engine: () => graphql({ first: PAGE }, true),
+      hand: () => hand({ limit: PAGE, count: true }),
+    },
+    {
+      name: 'GraphQL over HTTP: one course, by assignment',
+      engine: () => graphql({ first: PAGE, courseId: String(course) }),
+      hand: () => hand({ limit: PAGE, courseId: String(course) }),
+    },
   ];
+}
+
+/** The service's GraphQL answer and the hand route's give the same groups and counts. */
+async function checkSameGraphQLAnswer(serverUrl: string): Promise<void> {
+  const service = await postJson(`${serverUrl}/graphql`, { query: STATS_QUERY(true), variables: { first: PAGE } });
+  const hand = await postJson(`${serverUrl}/__bench/hand-stats`, { limit: PAGE, count: true });
+  const summary = (a: StatsAnswer) =>
+    JSON.stringify([
+      a.data!.submissionStats.nodes.map((n) => [n.count, n.score.count]),
+      a.data!.submissionStats.totalCount,
+    ]);
+  if (summary(service) !== summary(hand)) throw new Error('GraphQL and the hand-written route disagree');
 }
 
 /** Both sides give the same groups and counts (the timing would mean nothing otherwise). */
@@ -224,13 +356,16 @@ export async function runStats(options: StatsBenchOptions): Promise<StatsFigure[
   const db = await createBenchDatabase(store);
   const ds = await benchDataSource(db.url);
   const raw = await rawConnection(db.url);
+  let server: Awaited<ReturnType<typeof startBenchServer>> | null = null;
   try {
     const [{ v }] = (await ds.query(
       store === 'mysql' ? 'SELECT VERSION() AS v' : 'SELECT sqlite_version() AS v',
     )) as Array<{ v: string }>;
     await load(raw, options);
     await checkSameAnswer(ds, raw, store);
-    const cases = await comparisons(ds, raw, options);
+    server = await startBenchServer(db.url);
+    await checkSameGraphQLAnswer(server.url);
+    const cases = await comparisons(ds, raw, server.url, options);
     const loadStart = await waitForQuiet(options.quietLoad);
     const samples = cases.map(() => ({ engine: [] as number[], hand: [] as number[], ratio: [] as number[] }));
     for (let r = -1; r < runs; r++) {
@@ -255,7 +390,7 @@ export async function runStats(options: StatsBenchOptions): Promise<StatsFigure[
     }));
     const f = (x: Figure, digits = 1) => `${round(x.median, digits)} (${round(x.min, digits)}–${round(x.max, digits)})`;
     printTable(
-      `submissionStats(groupBy: [ASSIGNMENT]), ${size.toLocaleString('en-US')} submissions, ${store} (${v}), ${runs} paired rounds, load ${loadStart} → ${loadEnd}`,
+      `submissionStats(groupBy: [ASSIGNMENT]), engine (or GraphQL) ÷ hand-written GROUP BY, ${size.toLocaleString('en-US')} submissions, ${store} (${v}), ${runs} paired rounds, load ${loadStart} → ${loadEnd}`,
       ['query', 'engine ms', 'hand ms', 'engine ÷ hand'],
       figures.map((x) => [x.name, f(x.engineMs), f(x.handMs), f(x.ratio, 2)]),
     );
@@ -279,6 +414,7 @@ export async function runStats(options: StatsBenchOptions): Promise<StatsFigure[
     );
     return figures;
   } finally {
+    await server?.stop();
     await raw.close();
     await ds.destroy();
     await db.drop();

@@ -11,6 +11,7 @@ import { coursesModule } from './domains/courses';
 import { enrollmentsModule } from './domains/enrollments';
 import { eventLogModule } from './domains/event-log';
 import { ltiModule } from './domains/lti';
+import { reportingModule } from './domains/reporting';
 import { resourceLinksModule } from './domains/resource-links';
 import { submissionsModule } from './domains/submissions';
 import { usersModule } from './domains/users';
@@ -31,6 +32,7 @@ export const domainModules: readonly DomainModule[] = [
   eventLogModule,
   usersModule,
   ltiModule,
+  reportingModule,
 ];
 
 /** Tables that projections own: dropped and refilled by replay. */

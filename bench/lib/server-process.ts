@@ -1,7 +1,8 @@
 // The service as the benchmarks drive it, in its own process (as in production, the
 // load generator does not share its event loop): the real app from createApp in open
 // mode on loopback, plus bench-only routes — the naive GraphQL schema at /naive/graphql,
-// the hand-written SQL dashboard at /__bench/hand, and /__bench/statements, the number
+// the hand-written SQL dashboard at /__bench/hand, the hand-written submission GROUP BY
+// of the stats bench at /__bench/hand-stats, and /__bench/statements, the number
 // of SQL statements the app's DataSource has run (counted by openDataSource's onQuery).
 // Prints {"port": N} on stdout when listening; stops at SIGTERM/SIGINT or when stdin ends.
 import 'reflect-metadata';
@@ -15,6 +16,7 @@ import { createApp, readSourcesOf } from '../../src/server';
 import { benchDataSource } from './db';
 import { handDashboard, mysqlRawQuery, sqliteRawQuery } from './dashboard';
 import { naiveRouter } from './naive';
+import { handStats } from '../stats';
 
 async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL;
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   });
   const replicas = config.DATABASE_REPLICA_URLS.map((replica) => replicaDataSource({ url: replica, entities }));
   const app = await createApp({ config, dataSource, replicas, logger: pino({ level: 'silent' }), verifier: null });
+  const store = url.startsWith('sqlite:') ? 'sqlite' : 'mysql';
   const raw = url.startsWith('sqlite:') ? sqliteRawQuery(url.slice('sqlite:'.length)) : mysqlRawQuery(url);
   const outer = express();
   outer.get('/__bench/statements', (_req, res) => void res.json({ count: statements }));
@@ -39,6 +42,13 @@ async function main(): Promise<void> {
     try {
       const counted = (sql: string, params: unknown[]) => (statements++, raw.query(sql, params));
       res.json(await handDashboard(counted, req.body.variables));
+    } catch (error) {
+      next(error);
+    }
+  });
+  outer.post('/__bench/hand-stats', express.json(), async (req, res, next) => {
+    try {
+      res.json(await handStats((sql, params) => (statements++, raw.query(sql, params)), store, req.body));
     } catch (error) {
       next(error);
     }

@@ -127,8 +127,11 @@ export const COUNT_COST = DEFAULT_PAGE_SIZE;
 /** A list of scalars (ids, roles) costs one object per this many items: an object of ours has about as many fields. */
 export const SCALARS_PER_OBJECT = 20;
 
-/** Count fields outside connections (schema coordinates). */
-const COUNT_FIELDS = new Set(['Conversation.messageCount']);
+/**
+ * Count fields outside connections (schema coordinates). A parent's stats are one
+ * aggregate over its rows: charged like a count, per parent.
+ */
+const COUNT_FIELDS = new Set(['Conversation.messageCount', 'Course.stats', 'Assignment.stats']);
 
 function isCount(parentType: string, field: string): boolean {
   return (parentType.endsWith('Connection') && field === 'totalCount') || COUNT_FIELDS.has(`${parentType}.${field}`);

@@ -36,6 +36,9 @@ export interface StatsKey {
 
 export type StatsKeyField = keyof StatsKey;
 
+/** A key with every dimension null: the one group of a request without groupBy. */
+export const emptyStatsKey = (): StatsKey => ({ ...EMPTY_KEY });
+
 const EMPTY_KEY: StatsKey = {
   courseId: null,
   assignmentId: null,

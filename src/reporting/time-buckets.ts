@@ -50,7 +50,10 @@ export function timeZoneOf(name: string | null | undefined, path = 'timeZone'): 
       second: 'numeric',
     });
   } catch {
-    throw new BadInputError(`"${wanted}" is not an IANA time zone (e.g. America/Chicago, Europe/Berlin, UTC)`, path);
+    throw new BadInputError(
+      `"${wanted.slice(0, 80)}" is not an IANA time zone (e.g. America/Chicago, Europe/Berlin, UTC)`,
+      path,
+    );
   }
   zone = { name: wanted, format };
   if (zones.size > 1000) zones.clear();

@@ -11,6 +11,7 @@ import { WithLocalId } from '../../graphql/local-id';
 import { ListOrder, listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
 import { courseLoaders, CourseType } from '../courses';
 import { EnrollmentConnection } from '../enrollments';
+import { assignmentStats, SubmissionStatsType } from '../reporting';
 import {
   checkSubmissionFilter,
   SubmissionConnection,
@@ -100,5 +101,14 @@ export class AssignmentResolver extends WithLocalId(
     return ctx.loaders
       .of(assignmentLoaders)
       .unsubmittedPage.load({ parentId: assignment.id, request, filter: null }, info);
+  }
+
+  @FieldResolver(() => SubmissionStatsType, {
+    description:
+      'The same figures as submissionStats, for this assignment (key.assignmentId set); one statement for ' +
+      'every assignment of a response level.',
+  })
+  stats(@Root() assignment: Assignment, @Ctx() ctx: GraphQLContext) {
+    return assignmentStats(ctx, assignment.id);
   }
 }

@@ -6,6 +6,8 @@ import { ConversationParticipant } from './conversation-participant.entity';
 import { Conversation } from './conversation.entity';
 import { CONVERSATIONS_DOMAIN, conversationMessageProjector, conversationProjector } from './conversation.projector';
 
+export { MessageFilter } from './conversation-message.args';
+
 export const conversationsModule: DomainModule = {
   name: CONVERSATIONS_DOMAIN,
   entities: [

@@ -22,6 +22,7 @@ import {
   ENROLLMENTS_BY_ID,
   EnrollmentsArgs,
 } from '../enrollments';
+import { courseStats, SubmissionStatsType } from '../reporting';
 import { RESOURCE_LINKS_BY_ID, ResourceLinkConnection, resourceLinkLoaders } from '../resource-links';
 import {
   checkCommentFilter,
@@ -136,5 +137,14 @@ export class CourseResolver extends WithLocalId(
     const request = pageRequest(args, ENROLLMENTS_BY_ID);
     const filter = checkEnrollmentFilter(args.filter);
     return ctx.loaders.of(enrollmentLoaders).pageByCourse.load({ parentId: course.id, request, filter }, info);
+  }
+
+  @FieldResolver(() => SubmissionStatsType, {
+    description:
+      "The course's submission figures, as submissionStats gives them grouped by COURSE (key.courseId set); " +
+      'one statement for every course of a response level.',
+  })
+  stats(@Root() course: Course, @Ctx() ctx: GraphQLContext) {
+    return courseStats(ctx, course.id);
   }
 }

@@ -12,8 +12,9 @@ import { SUBMISSIONS_DOMAIN, submissionProjector } from './submission.projector'
 export { recordSubmission } from './submission.projector';
 export { Submission } from './submission.entity';
 
-export { checkSubmissionFilter, submissionOrder, SubmissionsArgs } from './submission.args';
-export { checkCommentFilter, commentOrder, CommentsArgs } from './submission-comment.args';
+export { checkSubmissionFilter, SubmissionFilter, submissionOrder, SubmissionsArgs } from './submission.args';
+export type { CheckedSubmissionFilter } from './submission.args';
+export { checkCommentFilter, CommentFilter, commentOrder, CommentsArgs } from './submission-comment.args';
 export { SubmissionCommentConnection } from './submission-comment.type';
 export { submissionLoaders } from './submission.loaders';
 export { SubmissionConnection, SubmissionType } from './submission.type';
