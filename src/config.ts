@@ -197,7 +197,7 @@ const schema = z.object({
   SQS_QUEUE_URLS: queueUrls,
   SQS_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   // A crashed consumer's messages come back after this; in-flight ones are extended.
-  SQS_VISIBILITY_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(43_200).default(30),
+  SQS_VISIBILITY_TIMEOUT: z.coerce.number().int().min(2).max(43_200).default(30),
   SQS_WAIT_TIME_SECONDS: z.coerce.number().int().min(0).max(20).default(20),
   SQS_RECEIVERS_PER_QUEUE: z.coerce.number().int().min(1).max(16).default(2),
 });

@@ -10,7 +10,7 @@ import { SqsConsumer, SqsConsumerMetrics } from './sqs-consumer';
 export interface SqsDeliverySettings {
   SQS_QUEUE_URLS: string[];
   SQS_ENDPOINT?: string;
-  SQS_VISIBILITY_TIMEOUT_SECONDS: number;
+  SQS_VISIBILITY_TIMEOUT: number;
   SQS_WAIT_TIME_SECONDS: number;
   SQS_RECEIVERS_PER_QUEUE: number;
 }
@@ -50,7 +50,7 @@ export async function startSqsDelivery(deps: {
         eventLog: deps.eventLog,
         verifier: deps.verifier,
         logger,
-        visibilityTimeoutSeconds: settings.SQS_VISIBILITY_TIMEOUT_SECONDS,
+        visibilityTimeoutSeconds: settings.SQS_VISIBILITY_TIMEOUT,
         waitTimeSeconds: settings.SQS_WAIT_TIME_SECONDS,
         receivers: settings.SQS_RECEIVERS_PER_QUEUE,
         metrics: deps.metricsOf(queueName(queueUrl)),

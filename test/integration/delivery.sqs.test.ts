@@ -321,7 +321,7 @@ describeEachDatabase('SQS delivery', (db) => {
         ...AWS_TEST_ENV,
         SQS_QUEUE_URLS: queueUrl,
         SQS_ENDPOINT: interceptor.url,
-        SQS_VISIBILITY_TIMEOUT_SECONDS: '2',
+        SQS_VISIBILITY_TIMEOUT: '2',
         SQS_WAIT_TIME_SECONDS: '1',
       });
       await sqs.send(queueUrl, [JSON.stringify(event)]);
