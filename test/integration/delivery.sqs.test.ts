@@ -302,6 +302,39 @@ describeEachDatabase('SQS delivery', (db) => {
     expect(metrics.counts.received).toBe(receivedBefore);
   });
 
+  it('stops on SIGTERM after deleting every message it committed', async () => {
+    const queueUrl = await newQueue();
+    const events = Array.from({ length: 200 }, () => submissionEvent());
+    const target = await childDatabase(db());
+    try {
+      const service = await startService(target.url, {
+        ...AWS_TEST_ENV,
+        SQS_QUEUE_URLS: queueUrl,
+        SQS_ENDPOINT: sqs.endpoint,
+        SQS_WAIT_TIME_SECONDS: '20',
+      });
+      const reader = await target.open();
+      try {
+        await sqs.send(
+          queueUrl,
+          events.map((e) => JSON.stringify(e)),
+        );
+        // Stopped while the queue is still being worked through (200 messages, 10 a receive).
+        await until(async () => (await logCount(reader, events)) > 0, 60_000, 'a first event stored');
+        await service.stop();
+        expect(service.child.exitCode).toBe(0);
+        // Every committed message was deleted; what is left in the queue is what was not stored.
+        const stored = await logCount(reader, events);
+        const { visible, inFlight } = await sqs.counts(queueUrl);
+        expect(visible + inFlight).toBe(events.length - stored);
+      } finally {
+        await reader.destroy();
+      }
+    } finally {
+      target.remove();
+    }
+  });
+
   it('stores an event once when the service is killed between its commit and the message delete', async () => {
     const queueUrl = await newQueue();
     const event = submissionEvent();
