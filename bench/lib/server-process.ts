@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     DATABASE_URL: url,
     // The dashboard at N = 1,000 asks for more than the default cost limit allows.
     GRAPHQL_MAX_COST: '1000000',
+    // bench/sqs.ts: the queue to consume, and how.
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('SQS_'))),
   });
   const app = await createApp({ config, dataSource, logger: pino({ level: 'silent' }), verifier: null });
   const raw = url.startsWith('sqlite:') ? sqliteRawQuery(url.slice('sqlite:'.length)) : mysqlRawQuery(url);
