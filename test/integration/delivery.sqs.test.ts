@@ -23,6 +23,7 @@ import { createApp, stopDelivery } from '../../src/server';
 import { CanvasEvent, submissionEvent } from '../support/builders';
 import { sleep, until } from '../support/canvas-sender';
 import { describeEachDatabase, TestDatabase } from '../support/databases';
+import { postEvents } from '../support/ingest-app';
 import { contentHashOf } from '../support/log-audit';
 import { startService } from '../support/service-process';
 import { jwksFixture, makeKey, sign } from '../support/signed-payloads';
@@ -157,6 +158,11 @@ describeEachDatabase('SQS delivery', (db) => {
       expect(metrics.text).toMatch(new RegExp(`canvas_events_sqs_receive_lag_seconds_count\\{queue="${queue}"\\} 4`));
       expect(metrics.text).toMatch(/canvas_events_newest_event_age_seconds\{delivery="sqs"\} \d/);
       expect(metrics.text).not.toContain('delivery="https"');
+      // An event over HTTPS is the other delivery's newest.
+      expect((await postEvents(app, submissionEvent())).status).toBe(200);
+      expect((await supertest(app).get('/metrics')).text).toMatch(
+        /canvas_events_newest_event_age_seconds\{delivery="https"\} \d/,
+      );
       expect(metrics.text).toContain(`canvas_events_sqs_consumer_state{queue="${queue}",state="receiving"} 1`);
       expect(metrics.text).toContain(
         `canvas_events_ingested_total{event_name="submission_updated",outcome="stored"} 4`,
