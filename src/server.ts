@@ -11,7 +11,7 @@ import { graphqlRouter } from './graphql';
 import { IDE_ASSET_PREFIX, ideRouter } from './graphql/ide';
 import { eventsRouter } from './ingest/events.route';
 import { CanvasJwtVerifier } from './ingest/jwt';
-import { SqsDelivery, startSqsDelivery } from './delivery/sqs-delivery';
+import type { SqsDelivery } from './delivery/sqs-delivery';
 import { launchRecords } from './domains/lti/launch-records';
 import { launchRouter } from './lti/launch.route';
 import type { Logger } from './logger';
@@ -96,17 +96,19 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
       strangers: { isStranger: ingest.isStranger, refusals: strangerRefusals, clientAddress: clientAddressOf },
     }),
   );
-  // Events delivered through SQS take the same path as POST /events, after it.
-  const sqs: SqsDelivery | null =
-    config.SQS_QUEUE_URLS.length > 0
-      ? await startSqsDelivery({
-          settings: config,
-          eventLog,
-          verifier: deps.verifier ?? null,
-          logger,
-          metricsOf: (queue) => metrics.sqsQueue(queue),
-        })
-      : null;
+  // Events delivered through SQS take the same path as POST /events, after it. The AWS
+  // SDK is loaded only when a queue is configured.
+  let sqs: SqsDelivery | null = null;
+  if (config.SQS_QUEUE_URLS.length > 0) {
+    const { startSqsDelivery } = await import('./delivery/sqs-delivery');
+    sqs = await startSqsDelivery({
+      settings: config,
+      eventLog,
+      verifier: deps.verifier ?? null,
+      logger,
+      metricsOf: (queue) => metrics.sqsQueue(queue),
+    });
+  }
   app.locals.sqsDelivery = sqs;
   // LTI launches authenticate by their OAuth signature, not by a token.
   app.use(
