@@ -13,6 +13,7 @@ const PARTS = [
   'log',
   'projection',
   'ingest',
+  'delivery',
   'domains',
   'graphql',
   'lti',
@@ -47,6 +48,13 @@ const layers = [
     part: 'ingest',
     mayImport: ['canvas', 'db', 'log', 'projection', 'reporting', 'security', 'observability'],
     message: 'ingest/ knows no domain: projectors reach it through the registry built by src/modules.ts',
+  },
+  {
+    part: 'delivery',
+    mayImport: ['canvas', 'db', 'log', 'projection', 'ingest', 'security', 'observability'],
+    noExpress: true,
+    message:
+      'delivery/ feeds queued events to the ingest path: it knows no domain and no HTTP; src/server.ts starts it',
   },
   {
     part: 'domains',

@@ -114,6 +114,37 @@ const ltiConsumers = z
     return consumers;
   });
 
+/** Comma-separated SQS queue URLs (https://sqs.<region>.amazonaws.com/<account>/<name>, or an emulator's). */
+const queueUrls = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const urls = [
+      ...new Set(
+        (v ?? '')
+          .split(',')
+          .map((u) => u.trim())
+          .filter(Boolean),
+      ),
+    ];
+    for (const url of urls) {
+      let parsed: URL | null = null;
+      try {
+        parsed = new URL(url);
+      } catch {
+        // reported below
+      }
+      if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.pathname.split('/').filter(Boolean).length !== 2) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${url.slice(0, 120)}" is not a queue URL such as https://sqs.us-east-1.amazonaws.com/123456789012/canvas-events`,
+        });
+        return z.NEVER;
+      }
+    }
+    return urls;
+  });
+
 /** A Canvas shard id: the part of a global id above 10^13 (21070000000000565 → 2107). */
 const shardNumber = z
   .string()
@@ -181,6 +212,14 @@ const schema = z.object({
   REFUSAL_RECORDS_PER_MINUTE: positiveInt.default(300),
   REJECTED_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
   REJECTED_MAX_MB: z.coerce.number().positive().default(100),
+  // Delivery through Amazon SQS (src/delivery/sqs-consumer.ts); region and credentials
+  // come from the standard AWS chain (AWS_REGION, AWS_ACCESS_KEY_ID, roles, profiles).
+  SQS_QUEUE_URLS: queueUrls,
+  SQS_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  // A crashed consumer's messages come back after this; in-flight ones are extended.
+  SQS_VISIBILITY_TIMEOUT: z.coerce.number().int().min(2).max(43_200).default(30),
+  SQS_WAIT_TIME_SECONDS: z.coerce.number().int().min(0).max(20).default(20),
+  SQS_RECEIVERS_PER_QUEUE: z.coerce.number().int().min(1).max(16).default(2),
 });
 
 /** The variables that each grant one role, for the "one token, one role" check. */

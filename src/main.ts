@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const [
     { databaseKind, openDataSource, replicaDataSource },
     { entities, migrations },
-    { createApp, readSourcesOf, startDraining },
+    { createApp, readSourcesOf, startDraining, stopDelivery },
     { startRejectedSweeper },
   ] = await Promise.all([
     import('./db/data-source'),
@@ -90,6 +90,10 @@ async function main(): Promise<void> {
     stopping = true;
     sweeper.stop();
     startDraining(app);
+    // Receiving stops now; messages in work are committed and deleted before the pool closes.
+    const deliveryStopped = stopDelivery(app).catch((error) =>
+      logger.warn({ err: error }, 'stopping the SQS consumers failed'),
+    );
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     // A request that arrives on a kept-alive connection meanwhile is answered, and that
     // connection then closes instead of waiting for more.
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
     hardExit.unref();
     server.close(async () => {
       clearTimeout(grace);
+      await deliveryStopped;
       await readSourcesOf(app).stop();
       await dataSource.destroy().catch((error) => logger.warn({ err: error }, 'closing the database failed'));
       logger.info('stopped');

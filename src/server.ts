@@ -1,5 +1,5 @@
 // The HTTP application: /events (ingest), /lti/launch, /graphql (read API and IDE),
-// /metrics, /healthz, /readyz.
+// /metrics, /healthz, /readyz; and the SQS consumers of SQS_QUEUE_URLS, on the same event log.
 // Built from its dependencies so tests can run it against any database.
 import express, { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +12,7 @@ import { graphqlRouter } from './graphql';
 import { IDE_ASSET_PREFIX, ideRouter } from './graphql/ide';
 import { eventsRouter } from './ingest/events.route';
 import { CanvasJwtVerifier } from './ingest/jwt';
+import type { SqsDelivery } from './delivery/sqs-delivery';
 import { launchRecords } from './domains/lti/launch-records';
 import { launchRouter } from './lti/launch.route';
 import type { Logger } from './logger';
@@ -117,6 +118,20 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
       strangers: { isStranger: ingest.isStranger, refusals: strangerRefusals, clientAddress: clientAddressOf },
     }),
   );
+  // Events delivered through SQS take the same path as POST /events, after it. The AWS
+  // SDK is loaded only when a queue is configured.
+  let sqs: SqsDelivery | null = null;
+  if (config.SQS_QUEUE_URLS.length > 0) {
+    const { startSqsDelivery } = await import('./delivery/sqs-delivery');
+    sqs = await startSqsDelivery({
+      settings: config,
+      eventLog,
+      verifier: deps.verifier ?? null,
+      logger,
+      metricsOf: (queue) => metrics.sqsQueue(queue),
+    });
+  }
+  app.locals.sqsDelivery = sqs;
   // LTI launches authenticate by their OAuth signature, not by a token.
   app.use(
     '/lti',
@@ -200,6 +215,11 @@ export function readSourcesOf(app: express.Express): ReadSources {
 /** From now on /readyz answers 503 so load balancers stop sending traffic (graceful shutdown). */
 export function startDraining(app: express.Express): void {
   app.locals.draining = true;
+}
+
+/** Stops the SQS consumers (no new receives; what is in work is committed and deleted). */
+export async function stopDelivery(app: express.Express): Promise<void> {
+  await (app.locals.sqsDelivery as SqsDelivery | null | undefined)?.stop();
 }
 
 /** Body-parser and other HTTP-level errors as clear 4xx answers; anything else masked. */

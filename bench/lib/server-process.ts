@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     GRAPHQL_MAX_COST: '1000000',
     // bench/replicas.ts: the read replicas the app reads from (comma-separated).
     DATABASE_REPLICA_URLS: process.env.BENCH_REPLICA_URLS,
+    // bench/sqs.ts: the queue to consume, and how.
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('SQS_'))),
   });
   const replicas = config.DATABASE_REPLICA_URLS.map((replica) => replicaDataSource({ url: replica, entities }));
   const app = await createApp({ config, dataSource, replicas, logger: pino({ level: 'silent' }), verifier: null });

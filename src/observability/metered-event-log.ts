@@ -1,5 +1,6 @@
-// The event log as the HTTP routes use it: the same appends, each outcome counted in the
-// ingest metrics by event name and status. Imports and replays use the plain EventLog.
+// The event log as the HTTP routes and the SQS consumer use it: the same appends, each
+// outcome counted in the ingest metrics by event name and status, and the arrival of the
+// newest event noted per delivery. Imports and replays use the plain EventLog.
 import type { DataSource } from 'typeorm';
 import { EventLog, IncomingItem, IngestSource, ItemOutcome } from '../ingest/event-log';
 import type { ProjectorRegistry } from '../projection/projector';
@@ -16,7 +17,7 @@ export class MeteredEventLog extends EventLog {
 
   override async append(items: IncomingItem[], source: IngestSource, receivedAt?: Date): Promise<ItemOutcome[]> {
     const outcomes = await super.append(items, source, receivedAt);
-    this.metrics.recordIngest(outcomes);
+    this.metrics.recordIngest(outcomes, source);
     return outcomes;
   }
 }

@@ -5,9 +5,15 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { FallbackReason, ReplicaStatus } from '../db/read-sources';
-import type { ItemOutcome } from '../ingest/event-log';
+import type { SqsConsumerMetrics, SqsConsumerState } from '../delivery/sqs-consumer';
+import type { IngestSource, ItemOutcome } from '../ingest/event-log';
 
 const PREFIX = 'canvas_events_';
+
+/** The delivery an event came by, from the ingest route that received it; other routes (LTI) have none. */
+const DELIVERY_OF_ROUTE: Record<string, string> = { events: 'https', sqs: 'sqs' };
+
+const SQS_STATES: readonly SqsConsumerState[] = ['receiving', 'backing_off', 'stopped'];
 
 /**
  * Caps the distinct values of a label that callers choose (event names, operation
@@ -124,7 +130,61 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** When the newest event arrived, by delivery (https, sqs): for alerting when Canvas goes silent. */
+  private readonly newestEventAt = new Map<string, number>();
+
+  private readonly sqsMessages = new Counter({
+    name: `${PREFIX}sqs_messages_total`,
+    help:
+      'SQS messages, by queue and stage: received, committed (its events in the log, or its refusal kept), ' +
+      'deleted (after commit), failed_commit (left for redelivery), failed_delete, failed_extend (visibility).',
+    labelNames: ['queue', 'stage'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly sqsReceiveErrors = new Counter({
+    name: `${PREFIX}sqs_receive_errors_total`,
+    help: 'Failed ReceiveMessage calls (queue endpoint unreachable, credentials, permissions), by queue.',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly sqsReceiveLag = new Histogram({
+    name: `${PREFIX}sqs_receive_lag_seconds`,
+    help: 'Time from a message being sent to the queue (SentTimestamp) to its receipt here, by queue.',
+    labelNames: ['queue'] as const,
+    buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 300, 900, 3600, 21600, 86400],
+    registers: [this.registry],
+  });
+
+  private readonly sqsInFlight = new Gauge({
+    name: `${PREFIX}sqs_messages_in_flight`,
+    help: 'SQS messages received and not yet deleted or left for redelivery, by queue.',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly sqsConsumerState = new Gauge({
+    name: `${PREFIX}sqs_consumer_state`,
+    help: 'The SQS consumer of each queue: 1 for its current state (receiving, backing_off, stopped), 0 for the others.',
+    labelNames: ['queue', 'state'] as const,
+    registers: [this.registry],
+  });
+
   constructor(dataSource: DataSource, options: { processMetrics?: boolean } = {}) {
+    const newestEventAt = this.newestEventAt;
+    new Gauge({
+      name: `${PREFIX}newest_event_age_seconds`,
+      help:
+        'Seconds since the newest event arrived, by delivery (https, sqs); absent until the first one. ' +
+        'Alert when it grows past what your Canvas traffic allows.',
+      labelNames: ['delivery'] as const,
+      registers: [this.registry],
+      collect() {
+        const now = Date.now();
+        for (const [delivery, at] of newestEventAt) this.set({ delivery }, (now - at) / 1000);
+      },
+    });
     const pool = (state: keyof PoolStats) => () => poolStats(dataSource)[state];
     const gauges: Array<[string, string, () => number]> = [
       [
@@ -149,7 +209,9 @@ export class Metrics {
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
-  recordIngest(outcomes: readonly ItemOutcome[]): void {
+  recordIngest(outcomes: readonly ItemOutcome[], source?: IngestSource): void {
+    const delivery = source && DELIVERY_OF_ROUTE[source.route];
+    if (delivery && outcomes.some((o) => o.status !== 'rejected')) this.newestEventAt.set(delivery, Date.now());
     for (const outcome of outcomes) {
       this.eventsIngested.inc({ event_name: this.eventNames.value(outcome.name, 'unknown'), outcome: outcome.status });
     }
@@ -179,6 +241,30 @@ export class Metrics {
         for (const s of statuses()) this.set({ replica: s.name }, s.inRotation ? 1 : 0);
       },
     });
+  }
+
+  /** The SQS consumer's reports for one queue (its name, bounded by SQS_QUEUE_URLS). */
+  sqsQueue(queue: string): SqsConsumerMetrics {
+    const count = (stage: string, n: number) => this.sqsMessages.inc({ queue, stage }, n);
+    for (const stage of ['received', 'committed', 'deleted', 'failed_commit', 'failed_delete', 'failed_extend']) {
+      count(stage, 0);
+    }
+    this.sqsReceiveErrors.inc({ queue }, 0);
+    this.sqsInFlight.set({ queue }, 0);
+    return {
+      received: (n, lagSeconds) => {
+        count('received', n);
+        for (const lag of lagSeconds) this.sqsReceiveLag.observe({ queue }, lag);
+      },
+      committed: (n) => count('committed', n),
+      deleted: (n) => count('deleted', n),
+      failed: (stage, n) => count(`failed_${stage}`, n),
+      receiveFailed: () => this.sqsReceiveErrors.inc({ queue }),
+      inFlight: (delta) => this.sqsInFlight.inc({ queue }, delta),
+      state: (current) => {
+        for (const state of SQS_STATES) this.sqsConsumerState.set({ queue, state }, state === current ? 1 : 0);
+      },
+    };
   }
 
   recordStrangerRefusal(route: string, outcome: 'recorded' | 'unrecorded' | 'rate_limited'): void {
