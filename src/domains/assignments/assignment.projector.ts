@@ -30,7 +30,7 @@ const body = z.looseObject({
 type AssignmentBody = z.output<typeof body>;
 
 /** The fields an assignment event sets, each from its body field (undefined: absent, never erases). */
-type Fields = Pick<
+export type Fields = Pick<
   Assignment,
   | 'courseId'
   | 'title'
@@ -87,22 +87,40 @@ export const assignmentProjector: Projector<AssignmentBody> = {
   eventNames: ['assignment_created', 'assignment_updated'],
   body,
   rowsOf: (event) => [[Assignment, globalId(event, event.body.assignment_id)]],
-  async project(event, store) {
-    const id = globalId(event, event.body.assignment_id);
-    const version = stateVersion(event, event.body.updated_at ?? event.time);
-    const current = await store.read(Assignment, { id });
-    const versions = parseVersions(current?.fieldVersions);
-    const changes: Partial<Assignment> = { firstSeenAt: earlier(current?.firstSeenAt, event.time)! };
-    for (const [field, value] of Object.entries(fieldsOf(event)) as [keyof Fields, unknown][]) {
-      if (value === undefined || !isNewer(version, versions[field])) continue;
-      (changes as Record<string, unknown>)[field] = value;
-      versions[field] = version;
-    }
-    if (isNewer(version, current?.stateVersion)) changes.stateVersion = version;
-    changes.fieldVersions = stringifyVersions(versions);
-    await store.write(Assignment, current, { id }, changes);
-  },
+  project: (event, store) =>
+    applyAssignmentFields(
+      store,
+      globalId(event, event.body.assignment_id),
+      event,
+      event.body.updated_at ?? event.time,
+      fieldsOf(event),
+    ),
 };
+
+/**
+ * Applies what an assignment event says (in either format): each field it carries
+ * (undefined: not said) that is newer, by `clock`, than the value the row holds.
+ */
+export async function applyAssignmentFields(
+  store: ProjectionStore,
+  id: string,
+  event: ProjectedEvent<unknown>,
+  clock: Date,
+  fields: { [K in keyof Fields]?: Fields[K] | undefined },
+): Promise<void> {
+  const version = stateVersion(event, clock);
+  const current = await store.read(Assignment, { id });
+  const versions = parseVersions(current?.fieldVersions);
+  const changes: Partial<Assignment> = { firstSeenAt: earlier(current?.firstSeenAt, event.time)! };
+  for (const [field, value] of Object.entries(fields) as [keyof Fields, unknown][]) {
+    if (value === undefined || !isNewer(version, versions[field])) continue;
+    (changes as Record<string, unknown>)[field] = value;
+    versions[field] = version;
+  }
+  if (isNewer(version, current?.stateVersion)) changes.stateVersion = version;
+  changes.fieldVersions = stringifyVersions(versions);
+  await store.write(Assignment, current, { id }, changes);
+}
 
 /**
  * Records what another event (a submission) knows of an assignment: it exists, first

@@ -1,6 +1,7 @@
 import type { DomainModule } from '../../projection/domain-module';
 import { Assignment } from './assignment.entity';
 import { ASSIGNMENTS_DOMAIN, assignmentProjector } from './assignment.projector';
+import { caliperAssignmentProjector } from './assignment.caliper';
 
 export { Assignment } from './assignment.entity';
 export { recordAssignment } from './assignment.projector';
@@ -9,5 +10,5 @@ export { recordAssignment } from './assignment.projector';
 export const assignmentsModule: DomainModule = {
   name: ASSIGNMENTS_DOMAIN,
   entities: [{ entity: Assignment, keyed: true }],
-  projectors: [assignmentProjector],
+  projectors: [assignmentProjector, caliperAssignmentProjector],
 };
