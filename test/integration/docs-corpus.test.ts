@@ -90,13 +90,17 @@ describeEachDatabase('the documented corpus over POST /events', (db) => {
   });
 
   it('accepts every Canvas-format example in one NDJSON batch, to the same log', async () => {
-    const byOne = await db().dataSource.getRepository(EventRecord).find({ order: { id: 'ASC' } });
+    const byOne = await db()
+      .dataSource.getRepository(EventRecord)
+      .find({ order: { id: 'ASC' } });
     await clearEverything(db().dataSource);
     const res = await postEvents(app, ndjson(canvasDocs.map(({ text }) => JSON.parse(text))), 'application/x-ndjson');
     expect(res.status).toBe(200);
     expect(res.body.errors).toBe(false);
     expect(res.body.items).toHaveLength(121);
-    const batch = await db().dataSource.getRepository(EventRecord).find({ order: { id: 'ASC' } });
+    const batch = await db()
+      .dataSource.getRepository(EventRecord)
+      .find({ order: { id: 'ASC' } });
     const summary = (rows: EventRecord[]) => rows.map((r) => [r.name, r.contentHash, r.status, r.error]).sort();
     expect(summary(batch)).toEqual(summary(byOne));
   });
@@ -133,13 +137,17 @@ describeEachDatabase('the documented corpus over POST /events', (db) => {
   });
 
   it('accepts every Caliper example in one NDJSON batch (an envelope a line), to the same log', async () => {
-    const byOne = await db().dataSource.getRepository(EventRecord).find({ order: { id: 'ASC' } });
+    const byOne = await db()
+      .dataSource.getRepository(EventRecord)
+      .find({ order: { id: 'ASC' } });
     await clearEverything(db().dataSource);
     const res = await postEvents(app, ndjson(caliperDocs.map(({ text }) => JSON.parse(text))), 'application/x-ndjson');
     expect(res.status).toBe(200);
     expect(res.body.errors).toBe(false);
     expect(res.body.items).toHaveLength(35);
-    const batch = await db().dataSource.getRepository(EventRecord).find({ order: { id: 'ASC' } });
+    const batch = await db()
+      .dataSource.getRepository(EventRecord)
+      .find({ order: { id: 'ASC' } });
     const summary = (rows: EventRecord[]) => rows.map((r) => [r.name, r.contentHash, r.status, r.payload]).sort();
     expect(summary(batch)).toEqual(summary(byOne));
   });

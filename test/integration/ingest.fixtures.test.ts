@@ -78,6 +78,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       gradedAt: at(b.graded_at),
       updatedAt: at(b.updated_at),
       stateVersion: expect.stringContaining(at(b.updated_at).toISOString()),
+      fieldVersions: null,
     });
   });
 
@@ -106,6 +107,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       gradedAt: at(b.graded_at),
       updatedAt: at(b.updated_at),
       stateVersion: expect.stringContaining(at(b.updated_at).toISOString()),
+      fieldVersions: null,
     });
   });
 
@@ -166,6 +168,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       userId: null,
       updatedAt: null,
       stateVersion: null,
+      fieldVersions: null,
     });
     expect(await db().dataSource.getRepository(SubmissionVersion).countBy({ submissionId: submission.id })).toBe(0);
   });
