@@ -1,10 +1,11 @@
 // The projection store's rules (src/projection/store.ts), checked on everything the tests
-// know how to send: every live-event fixture, every example of Canvas's own
-// docs in both formats (Canvas and Caliper), LTI launches as test/support/lti.ts builds them, and a generated corpus. Projected
-// in strict mode — which fails on a query of a keyed table, a write of a row not read
-// through the store, a write to a table another domain owns, or a flush after which the
-// database differs from the store — they must leave the same projections as normal mode,
-// live and replayed. Then each rule is shown to fail when broken.
+// know how to send: every live-event fixture, every example of Canvas's own docs in both
+// formats (Canvas and Caliper), LTI launches as test/support/lti.ts builds them, and a
+// generated corpus. Projected in strict mode — which fails on a query of a keyed table, a
+// write of a row not read through the store, a write to a table another domain owns, or a
+// flush after which the database differs from the store — they must leave the same
+// projections as normal mode, live and replayed. Then each rule is shown to fail when
+// broken.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
