@@ -66,6 +66,9 @@ export function toEnvelopedEvent(item: unknown, payloadText?: string): Enveloped
   };
 }
 
+/** Bytes of a Caliper envelope's own fields (sensor, sendTime, …: about 150 from Canvas) copied to each of several events. */
+export const MAX_SHARED_ENVELOPE_BYTES = 4096;
+
 /**
  * The events of a Caliper envelope, each enveloped as its own log entry (or refused on
  * its own, at `data[i]`). An envelope without a `data` array of events is refused whole.
@@ -84,6 +87,15 @@ export function caliperEnvelopeEvents(envelope: Record<string, unknown>): (Envel
   if (data.length > MAX_CALIPER_EVENTS) {
     throw new BadInputError(
       `holds ${data.length} events; a Caliper envelope may hold at most ${MAX_CALIPER_EVENTS}`,
+      'data',
+    );
+  }
+  // Each event is kept with a copy of the envelope's own fields: bounded when there are several.
+  const { data: _data, ...fields } = envelope;
+  const fieldsBytes = Buffer.byteLength(stringifyLossless(fields));
+  if (data.length > 1 && fieldsBytes > MAX_SHARED_ENVELOPE_BYTES) {
+    throw new BadInputError(
+      `the envelope's fields besides data take ${fieldsBytes} bytes; at most ${MAX_SHARED_ENVELOPE_BYTES} when data holds several events (each is kept with them)`,
       'data',
     );
   }

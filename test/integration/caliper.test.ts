@@ -213,6 +213,11 @@ describeEachDatabase('Caliper 1.1 over POST /events', (db) => {
       envelope(...Array.from({ length: 1001 }, () => ({}))),
       'data: holds 1001 events; a Caliper envelope may hold at most 1000',
     ],
+    [
+      'large fields of its own and several events (each would be kept with a copy)',
+      { ...envelope({}, {}), sensor: 'x'.repeat(5000) },
+      "data: the envelope's fields besides data take 5110 bytes; at most 4096 when data holds several events (each is kept with them)",
+    ],
   ])('refuses an envelope with %s (400, kept with the reason)', async (_what, body, reason) => {
     const res = await postEvents(app, body);
     expect(res.status).toBe(400);
