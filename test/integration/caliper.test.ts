@@ -3,12 +3,15 @@
 // and the projection of each Caliper type whose Canvas-format twin the corpus documents:
 // alone it projects what it carries as the twin does, with its twin (in either order)
 // it gives the twin's projection, and it never erases what it does not carry.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import { Assignment } from '../../src/domains/assignments/assignment.entity';
 import { Submission } from '../../src/domains/submissions/submission.entity';
+import { EventLog } from '../../src/ingest/event-log';
+import { importNdjson } from '../../src/ingest/ndjson-import';
 import { Replayer } from '../../src/ingest/replay';
 import { EventRecord } from '../../src/log/event.entity';
 import { RejectedEvent } from '../../src/log/rejected-event.entity';
@@ -16,7 +19,7 @@ import { buildProjectorRegistry, projectionEntities } from '../../src/modules';
 import { describeEachDatabase } from '../support/databases';
 import { ingestApp, postEvents, rowOrFail, storedEvent } from '../support/ingest-app';
 import { clearEverything, snapshotProjections } from '../support/projections';
-import { permutations } from '../support/builders';
+import { ndjson, permutations } from '../support/builders';
 import { jwksFixture, makeKey, sign } from '../support/signed-payloads';
 
 const DOCS = join(__dirname, '../fixtures/canvas-docs');
@@ -255,6 +258,21 @@ describeEachDatabase('Caliper 1.1 over POST /events', (db) => {
       [1, 'unprojected'],
       [2, 'unprojected'],
     ]);
+  });
+
+  it('imports Caliper envelopes from an NDJSON file (npm run import), one entry per event', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'caliper-import-'));
+    try {
+      const path = join(dir, 'events.ndjson');
+      writeFileSync(
+        path,
+        ndjson([envelope(event('submission_created'), event('logged_in')), doc('canvas', 'assignment_created')]),
+      );
+      const log = new EventLog(db().dataSource, buildProjectorRegistry());
+      expect(await importNdjson(log, path)).toMatchObject({ lines: 2, stored: 2, unprojected: 1, rejected: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe.each(Object.keys(TWINS))('%s and its Canvas-format twin', (name) => {
