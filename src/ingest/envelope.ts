@@ -1,5 +1,6 @@
 // The envelope check: what must hold for a received item to be an event at all
-// (an object with metadata, a metadata.event_name and a parseable metadata.event_time).
+// (an object with metadata, a metadata.event_name and a parseable metadata.event_time;
+// for each event of a Caliper envelope, an id, a type and a parseable eventTime).
 // Anything that fails here is refused; anything that passes is kept, whatever its body.
 import { BadInputError } from '../errors';
 import { canonicalJson, isLosslessNumber, sha256Hex, stringifyLossless } from '../canvas/lossless-json';
