@@ -11,6 +11,7 @@ import { Assignments1764000000300 } from './1764000000300-assignments';
 import { ReportingIndexes1764000000400 } from './1764000000400-reporting-indexes';
 import { AssignmentsEnrollments1764000001000 } from './1764000001000-assignments-enrollments';
 import { Activity1764000003000 } from './1764000003000-activity';
+import { SubmissionCaliperVersions1764000005000 } from './1764000005000-submission-caliper-versions';
 
 export const migrations = [
   InitialSchema1763800000000,
@@ -24,4 +25,5 @@ export const migrations = [
   ReportingIndexes1764000000400,
   AssignmentsEnrollments1764000001000,
   Activity1764000003000,
+  SubmissionCaliperVersions1764000005000,
 ];

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { EventLog, IncomingItem, ItemStatus } from './event-log';
 import { CanvasJwtVerifier } from './jwt';
-import { toItem } from './request-items';
+import { toItems } from './request-items';
 
 export interface ImportOptions {
   /** Lines per transaction (default 1000). */
@@ -47,7 +47,7 @@ export async function importNdjson(
   for await (const line of lines) {
     result.lines++;
     if (line.trim() === '') continue;
-    batch.push(await toItem(line, `line ${result.lines}`, options.verifier ?? null));
+    batch.push(...(await toItems(line, `line ${result.lines}`, options.verifier ?? null)));
     bytes += Buffer.byteLength(line);
     if (batch.length >= batchSize || bytes >= batchBytes) await flush();
   }

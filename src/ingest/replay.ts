@@ -4,7 +4,7 @@
 // (or whose body is now understood) change status; replaying twice gives the same state.
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { inTransaction } from '../db/transaction';
-import { isPlainObject } from './envelope';
+import { loggedEventParts } from './envelope';
 import { classify, projectAll, ProjectionWork } from '../projection/runner';
 import { EventRecord, EventStatus } from '../log/event.entity';
 import { parseLossless } from '../canvas/lossless-json';
@@ -125,9 +125,7 @@ export class Replayer {
     result: ReplayResult,
     toProject: ProjectionWork[],
   ): Promise<void> {
-    const payload = parseLossless(row.payload);
-    const metadata = isPlainObject(payload) && isPlainObject(payload.metadata) ? payload.metadata : {};
-    const body = isPlainObject(payload) ? payload.body : undefined;
+    const { metadata, body } = loggedEventParts(row.name, parseLossless(row.payload));
     const classification = classify(this.registry, {
       name: row.name,
       time: row.time,

@@ -1,8 +1,11 @@
 // Turns one POST /events body into items: one event (JSON object or a signed JWS), a
-// JSON array of events, or NDJSON (one event a line). What cannot be an event becomes a
-// rejected item with its raw text and the reason, so it is stored, not lost.
+// JSON array of events, or NDJSON (one event a line); wherever an event may stand, a
+// Caliper envelope may too, and each of its events is an item of its own. What cannot be
+// an event becomes a rejected item with its raw text and the reason, so it is stored,
+// not lost. Every path that receives events (HTTP, import, queues) goes through here.
 import { BadInputError } from '../errors';
-import { toEnvelopedEvent } from './envelope';
+import { caliperEnvelopeEvents, toEnvelopedEvent } from './envelope';
+import { isCaliperEnvelope } from '../canvas/caliper';
 import { IncomingItem } from './event-log';
 import { CanvasJwtVerifier, looksLikeJws } from './jwt';
 import { parseLossless, stringifyLossless } from '../canvas/lossless-json';
@@ -93,11 +96,14 @@ export async function parseEventsRequest(
     const items: IncomingItem[] = [];
     for (const [index, line] of lines.entries()) {
       if (index > 0 && index % ELEMENTS_PER_TURN === 0) await nextTurn();
-      items.push(await toItem(line, `[${index}]`, verifier, strict ? lines.length : undefined));
+      items.push(...(await toItems(line, `[${index}]`, verifier, strict ? lines.length : undefined)));
     }
     return { batch: true, items };
   }
-  if (looksLikeJws(text)) return { batch: false, items: [await toItem(text, null, verifier, strict ? 1 : undefined)] };
+  if (looksLikeJws(text)) {
+    const { items, perEvent } = await itemsOfText(text, null, verifier, strict ? 1 : undefined);
+    return { batch: perEvent, items };
+  }
   if (!JSON_TYPES.has(type) && !type.endsWith('+json')) {
     throw new BadInputError(`a ${type} body must be a signed payload (compact JWS)`, 'body', 415);
   }
@@ -111,28 +117,42 @@ export async function parseEventsRequest(
       } catch {
         return null; // the whole-body parse below says what is wrong, and where
       }
-      return envelopeItem(value, `[${index}]`);
+      return envelopeItems(value, `[${index}]`).items;
     });
-    if (!items.includes(null)) return { batch: true, items: items as IncomingItem[] };
+    if (!items.includes(null)) return { batch: true, items: (items as IncomingItem[][]).flat() };
   }
   const parsed = parseJson(text);
   if (Array.isArray(parsed)) {
     if (parsed.length === 0) throw new BadInputError('no events: the array is empty', 'body');
-    return { batch: true, items: parsed.map((item, index) => envelopeItem(item, `[${index}]`)) };
+    return { batch: true, items: parsed.flatMap((item, index) => envelopeItems(item, `[${index}]`).items) };
   }
-  return { batch: false, items: [envelopeItem(parsed, null, text)] };
+  const { items, perEvent } = envelopeItems(parsed, null, text);
+  return { batch: perEvent, items };
 }
 
-/** One event's text (JSON, or a JWS whose claims are the event) as an item. */
-export async function toItem(
+/**
+ * One event's text (JSON, or a JWS whose claims are the event) as items: one, or one per
+ * event of a Caliper envelope.
+ */
+export async function toItems(
   text: string,
   where: string | null,
   verifier: CanvasJwtVerifier | null,
   /** Set when the sender has no token: the body's item count, and a failed signature throws. */
   unverifiedBodyItems?: number,
-): Promise<IncomingItem> {
+): Promise<IncomingItem[]> {
+  return (await itemsOfText(text, where, verifier, unverifiedBodyItems)).items;
+}
+
+/** toItems, and whether they are a Caliper envelope's events (answered per event, as a batch is). */
+async function itemsOfText(
+  text: string,
+  where: string | null,
+  verifier: CanvasJwtVerifier | null,
+  unverifiedBodyItems?: number,
+): Promise<{ items: IncomingItem[]; perEvent: boolean }> {
   try {
-    if (!looksLikeJws(text)) return envelopeItem(parseJson(text), where, text);
+    if (!looksLikeJws(text)) return envelopeItems(parseJson(text), where, text);
     if (!verifier) throw new BadInputError('a signed payload was sent but CANVAS_JWKS is not configured', 'jwt', 401);
     let claims: string;
     try {
@@ -143,25 +163,44 @@ export async function toItem(
       }
       throw error;
     }
-    return envelopeItem(parseJson(claims), where, claims);
+    return envelopeItems(parseJson(claims), where, claims);
   } catch (error) {
     if (!(error instanceof BadInputError) || error instanceof UnverifiedBodyError) throw error;
     const located = error.within(where);
-    return { kind: 'rejected', raw: text, reason: located.message, status: located.status };
+    return {
+      items: [{ kind: 'rejected', raw: text, reason: located.message, status: located.status }],
+      perEvent: false,
+    };
   }
 }
 
-function envelopeItem(value: unknown, where: string | null, rawText?: string): IncomingItem {
+/**
+ * A parsed item as items: a Canvas-format event, or each event of a Caliper envelope
+ * (`perEvent`: answered one by one, as a batch is). An envelope without events is one
+ * rejected item, refused with its 400 like any item that cannot be an event.
+ */
+function envelopeItems(
+  value: unknown,
+  where: string | null,
+  rawText?: string,
+): { items: IncomingItem[]; perEvent: boolean } {
+  const rejected = (error: BadInputError, raw: string | undefined): IncomingItem => ({
+    kind: 'rejected',
+    raw: raw ?? stringifyLossless(value),
+    reason: error.within(where).message,
+    status: error.status,
+  });
   try {
-    return { kind: 'event', event: toEnvelopedEvent(value, rawText) };
+    if (!isCaliperEnvelope(value))
+      return { items: [{ kind: 'event', event: toEnvelopedEvent(value, rawText) }], perEvent: false };
+    const data = value.data as unknown[];
+    const items = caliperEnvelopeEvents(value).map((event, index): IncomingItem =>
+      event instanceof BadInputError ? rejected(event, stringifyLossless(data[index])) : { kind: 'event', event },
+    );
+    return { items, perEvent: true };
   } catch (error) {
     if (!(error instanceof BadInputError)) throw error;
-    return {
-      kind: 'rejected',
-      raw: rawText ?? stringifyLossless(value),
-      reason: error.within(where).message,
-      status: error.status,
-    };
+    return { items: [rejected(error, rawText)], perEvent: false };
   }
 }
 

@@ -5,6 +5,7 @@
 // the held writes sent at the end.
 import { EntityManager } from 'typeorm';
 import { canvasMetadata, describeIssues } from '../canvas/fields';
+import { isCaliperEventName } from '../canvas/caliper';
 import { ProjectedEvent, Projector, ProjectorRegistry, Registered } from './projector';
 import { ProjectionStore, RowRef } from './store';
 
@@ -49,7 +50,9 @@ export function classify(registry: ProjectorRegistry, event: ClassifiableEvent):
   const projections: Projection[] = [];
   for (const r of registered) {
     const body = r.projector.body.safeParse(event.body);
-    if (!body.success) return { status: 'INVALID', error: describeIssues(body.error, 'body') };
+    // A Caliper event is its own body: its paths start at the event (object.id, not body.object.id).
+    const where = isCaliperEventName(event.name) ? '' : 'body';
+    if (!body.success) return { status: 'INVALID', error: describeIssues(body.error, where) };
     projections.push({ registered: r, body: body.data });
   }
   return {

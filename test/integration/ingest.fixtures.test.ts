@@ -83,6 +83,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       // The documented examples predate posted_at: absent, so unknown.
       postedAt: null,
       postedAtVersion: null,
+      fieldVersions: null,
     });
   });
 
@@ -114,6 +115,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       // The documented examples predate posted_at: absent, so unknown.
       postedAt: null,
       postedAtVersion: null,
+      fieldVersions: null,
     });
   });
 
@@ -174,6 +176,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       userId: null,
       updatedAt: null,
       stateVersion: null,
+      fieldVersions: null,
     });
     expect(await db().dataSource.getRepository(SubmissionVersion).countBy({ submissionId: submission.id })).toBe(0);
   });

@@ -1,10 +1,11 @@
 // The projection store's rules (src/projection/store.ts), checked on everything the tests
-// know how to send: every live-event fixture, every Canvas-format example of Canvas's own
-// docs, LTI launches as test/support/lti.ts builds them, and a generated corpus. Projected
-// in strict mode — which fails on a query of a keyed table, a write of a row not read
-// through the store, a write to a table another domain owns, or a flush after which the
-// database differs from the store — they must leave the same projections as normal mode,
-// live and replayed. Then each rule is shown to fail when broken.
+// know how to send: every live-event fixture, every example of Canvas's own docs in both
+// formats (Canvas and Caliper), LTI launches as test/support/lti.ts builds them, and a
+// generated corpus. Projected in strict mode — which fails on a query of a keyed table, a
+// write of a row not read through the store, a write to a table another domain owns, or a
+// flush after which the database differs from the store — they must leave the same
+// projections as normal mode, live and replayed. Then each rule is shown to fail when
+// broken.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import type { Projector } from '../../src/projection/projector';
 import { ProjectionStore } from '../../src/projection/store';
 import { toEnvelopedEvent } from '../../src/ingest/envelope';
 import { EventLog, IncomingItem } from '../../src/ingest/event-log';
+import { toItems } from '../../src/ingest/request-items';
 import { Replayer } from '../../src/ingest/replay';
 import { parseLossless } from '../../src/canvas/lossless-json';
 import { Course } from '../../src/domains/courses/course.entity';
@@ -26,6 +28,7 @@ import { freshLaunchParams, launchEvent, launchParams } from '../support/lti';
 import { clearEverything, snapshotProjections } from '../support/projections';
 
 const DOCS_DIR = join(__dirname, '../fixtures/canvas-docs/canvas');
+const CALIPER_DOCS_DIR = join(__dirname, '../fixtures/canvas-docs/caliper');
 const FIXTURE_GUID = 'VicYj3cu5BIFpoZhDVU4DZumnlBrWi1grgJEzADs.oxana.instructure.com';
 const T0 = '2024-03-01T11:59:00.000Z';
 const BATCH = 20;
@@ -64,6 +67,7 @@ function corpusTexts(): string[] {
   return [
     ...early.map((e) => JSON.stringify(e)),
     ...filesIn(DOCS_DIR),
+    ...filesIn(CALIPER_DOCS_DIR),
     ...filesIn(FIXTURES_DIR),
     ...sampleCorpus(200, 7).map((e) => JSON.stringify(e)),
     ...late.map((e) => JSON.stringify(e)),
@@ -81,7 +85,9 @@ function itemOf(text: string): IncomingItem {
 async function deliver(db: TestDatabase, texts: string[], strict: boolean): Promise<void> {
   const log = new EventLog(db.dataSource, buildProjectorRegistry(undefined, { strict }));
   for (let at = 0; at < texts.length; at += BATCH) {
-    await log.append(texts.slice(at, at + BATCH).map(itemOf), source);
+    // As POST /events reads them: a Caliper envelope is one item per event.
+    const items = await Promise.all(texts.slice(at, at + BATCH).map((text) => toItems(text, null, null)));
+    await log.append(items.flat(), source);
   }
 }
 

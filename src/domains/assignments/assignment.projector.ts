@@ -34,7 +34,7 @@ const body = z.looseObject({
 type AssignmentBody = z.output<typeof body>;
 
 /** The fields an assignment event sets, each from its body field (undefined: absent, never erases). */
-type Fields = Pick<
+export type Fields = Pick<
   Assignment,
   | 'courseId'
   | 'title'
@@ -78,21 +78,40 @@ export const assignmentProjector: Projector<AssignmentBody> = {
   eventNames: ['assignment_created', 'assignment_updated'],
   body,
   rowsOf: (event) => [[Assignment, globalId(event, event.body.assignment_id)]],
-  async project(event, store) {
-    const id = globalId(event, event.body.assignment_id);
+  project: (event, store) => {
     const clock = event.body.updated_at ?? event.time;
-    const version = stateVersion(event, clock);
-    const current = await store.read(Assignment, { id });
-    const merged = mergeFields<Assignment>(fieldsOf(event, clock), version, current?.fieldVersions);
-    const changes: Partial<Assignment> = {
-      ...merged.changes,
-      firstSeenAt: earlier(current?.firstSeenAt, event.time)!,
-      fieldVersions: merged.fieldVersions,
-    };
-    if (isNewer(version, current?.stateVersion)) changes.stateVersion = version;
-    await store.write(Assignment, current, { id }, changes);
+    return applyAssignmentFields(
+      store,
+      globalId(event, event.body.assignment_id),
+      event,
+      clock,
+      fieldsOf(event, clock),
+    );
   },
 };
+
+/**
+ * Applies what an assignment event says (in either format): each field it carries
+ * (undefined: not said) that is newer, by `clock`, than the value the row holds.
+ */
+export async function applyAssignmentFields(
+  store: ProjectionStore,
+  id: string,
+  event: ProjectedEvent<unknown>,
+  clock: Date,
+  fields: { [K in keyof Fields]?: Fields[K] | undefined },
+): Promise<void> {
+  const version = stateVersion(event, clock);
+  const current = await store.read(Assignment, { id });
+  const merged = mergeFields<Assignment>(fields, version, current?.fieldVersions);
+  const changes: Partial<Assignment> = {
+    ...merged.changes,
+    firstSeenAt: earlier(current?.firstSeenAt, event.time)!,
+    fieldVersions: merged.fieldVersions,
+  };
+  if (isNewer(version, current?.stateVersion)) changes.stateVersion = version;
+  await store.write(Assignment, current, { id }, changes);
+}
 
 /**
  * Records what another event (a submission) knows of an assignment: it exists, first

@@ -5,6 +5,7 @@ import type { DomainModule } from '../../projection/domain-module';
 import { AssignmentResolver } from './assignment.resolver';
 import { Assignment } from './assignment.entity';
 import { ASSIGNMENTS_DOMAIN, assignmentProjector } from './assignment.projector';
+import { caliperAssignmentProjector } from './assignment.caliper';
 
 export { Assignment } from './assignment.entity';
 export { recordAssignment } from './assignment.projector';
@@ -15,6 +16,6 @@ export { AssignmentConnection, AssignmentType } from './assignment.type';
 export const assignmentsModule: DomainModule = {
   name: ASSIGNMENTS_DOMAIN,
   entities: [{ entity: Assignment, keyed: true }],
-  projectors: [assignmentProjector],
+  projectors: [assignmentProjector, caliperAssignmentProjector],
   resolvers: [AssignmentResolver],
 };

@@ -8,6 +8,7 @@ import { submissionCommentProjector } from './submission-comment.projector';
 import { SubmissionVersion } from './submission-version.entity';
 import { Submission } from './submission.entity';
 import { SUBMISSIONS_DOMAIN, submissionProjector } from './submission.projector';
+import { caliperSubmissionProjector } from './submission.caliper';
 
 export { recordSubmission } from './submission.projector';
 export { Submission } from './submission.entity';
@@ -26,6 +27,6 @@ export const submissionsModule: DomainModule = {
     { entity: SubmissionVersion, keyed: true },
     { entity: SubmissionComment, keyed: true },
   ],
-  projectors: [submissionProjector, submissionCommentProjector],
+  projectors: [submissionProjector, caliperSubmissionProjector, submissionCommentProjector],
   resolvers: [SubmissionResolver, SubmissionCommentResolver],
 };

@@ -84,4 +84,11 @@ export class Submission {
    */
   @StringColumn(160, { name: 'posted_at_version' })
   postedAtVersion: string | null;
+
+  /**
+   * Versions of the fields a Caliper event set after the newest Canvas-format state
+   * (`{"userId": "<version>"}`, sorted keys); a field not named here is at stateVersion.
+   */
+  @TextColumn({ name: 'field_versions' })
+  fieldVersions: string | null;
 }

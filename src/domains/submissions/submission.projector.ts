@@ -8,6 +8,7 @@ import type { ProjectionStore } from '../../projection/store';
 import { Assignment, recordAssignment } from '../assignments';
 import { Submission } from './submission.entity';
 import { SubmissionVersion } from './submission-version.entity';
+import { snapshotUnderCaliper } from './submission-field-versions';
 
 const body = z.looseObject({
   submission_id: canvasId,
@@ -79,9 +80,9 @@ export const submissionProjector: Projector<SubmissionBody> = {
       // The newest event's body is the state, field for field: a field it leaves out is
       // null, not the older value. write skips undefined, so an absent field used to
       // keep the older event's value when that one arrived first, and stay null when it
-      // arrived second: the result depended on arrival order.
-      Object.assign(changes, {
-        stateVersion: version,
+      // arrived second: the result depended on arrival order. A field a newer Caliper
+      // event set keeps that event's value (submission.caliper.ts).
+      const snapshot = {
         assignmentId: globalId(event, b.assignment_id) ?? null,
         userId: globalId(event, b.user_id) ?? null,
         attempt: b.attempt ?? null,
@@ -99,7 +100,8 @@ export const submissionProjector: Projector<SubmissionBody> = {
         submittedAt: b.submitted_at ?? null,
         gradedAt: b.graded_at ?? null,
         updatedAt: b.updated_at ?? null,
-      } satisfies Partial<Submission>);
+      } satisfies Partial<Submission>;
+      Object.assign(changes, { stateVersion: version, ...snapshotUnderCaliper(version, current, snapshot) });
     }
     if (b.posted_at !== undefined && isNewer(version, current?.postedAtVersion)) {
       Object.assign(changes, { postedAt: b.posted_at, postedAtVersion: version });
