@@ -9,6 +9,7 @@ import { GraphqlFilterIndexes1764000000100 } from './1764000000100-graphql-filte
 import { BoundedRefusals1764000000200 } from './1764000000200-bounded-refusals';
 import { Assignments1764000000300 } from './1764000000300-assignments';
 import { ReportingIndexes1764000000400 } from './1764000000400-reporting-indexes';
+import { ExportChangeTracking1764000004000 } from './1764000004000-export-change-tracking';
 
 export const migrations = [
   InitialSchema1763800000000,
@@ -20,4 +21,5 @@ export const migrations = [
   BoundedRefusals1764000000200,
   Assignments1764000000300,
   ReportingIndexes1764000000400,
+  ExportChangeTracking1764000004000,
 ];

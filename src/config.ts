@@ -161,6 +161,8 @@ const schema = z.object({
   REFUSAL_RECORDS_PER_MINUTE: positiveInt.default(300),
   REJECTED_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
   REJECTED_MAX_MB: z.coerce.number().positive().default(100),
+  // Exports streamed at once by one instance (each holds a connection for a page at a time); more are answered 429.
+  EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
 });
 
 /** The variables that each grant one role, for the "one token, one role" check. */

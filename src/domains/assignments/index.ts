@@ -11,3 +11,4 @@ export const assignmentsModule: DomainModule = {
   entities: [{ entity: Assignment, keyed: true }],
   projectors: [assignmentProjector],
 };
+export { assignmentsExport } from './assignment.export';

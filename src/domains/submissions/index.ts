@@ -25,3 +25,4 @@ export const submissionsModule: DomainModule = {
   projectors: [submissionProjector, submissionCommentProjector],
   resolvers: [SubmissionResolver, SubmissionCommentResolver],
 };
+export { commentsExport, submissionsExport } from './submission.export';

@@ -2,6 +2,7 @@
 import { Entity } from 'typeorm';
 import {
   BoolColumn,
+  ChangedSeqColumn,
   FloatColumn,
   IdColumn,
   IdPrimaryColumn,
@@ -72,4 +73,8 @@ export class Submission {
 
   @StringColumn(160, { name: 'state_version' })
   stateVersion: string | null;
+
+  /** Exports' change tracking: the log sequence of the last event that wrote this row (see db/columns.ts). */
+  @ChangedSeqColumn()
+  changedSeq: string | null;
 }
