@@ -25,6 +25,8 @@ export interface ExportBenchOptions {
   rows: number;
   changes: number;
   resultsDir: string;
+  /** Node options for the service process (e.g. --max-old-space-size=128). */
+  nodeArgs: string[];
 }
 
 export interface ExportRun {
@@ -60,11 +62,11 @@ interface Service {
  * loopback. Not the bench server of bench/lib: that one compiles TypeScript as it loads
  * (ts-node), which alone holds ~200 MB and would hide what an export costs.
  */
-async function startService(databaseUrl: string): Promise<Service> {
+async function startService(databaseUrl: string, nodeArgs: string[]): Promise<Service> {
   // Built every time: a dist/ left from an older checkout would measure old code.
   execFileSync(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawnGroup(process.execPath, [MAIN], {
+  const child = spawnGroup(process.execPath, [...nodeArgs, MAIN], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -154,7 +156,7 @@ export async function runExportBench(options: ExportBenchOptions): Promise<Expor
     console.log(
       `loaded ${rows.toLocaleString('en-US')} submissions in ${((Date.now() - loadStarted) / 1000).toFixed(0)} s`,
     );
-    const server = await startService(db.url);
+    const server = await startService(db.url, options.nodeArgs);
     try {
       // One (unprojected) event, so the log is not empty and the cursor is above 0 (since=0 means everything).
       const first = await fetch(`${server.url}/events`, {
@@ -218,6 +220,7 @@ if (require.main === module) {
       rows: { type: 'string' },
       changes: { type: 'string' },
       out: { type: 'string' },
+      'node-args': { type: 'string' },
     },
   });
   const options: ExportBenchOptions = {
@@ -225,6 +228,7 @@ if (require.main === module) {
     rows: Number(values.rows ?? 1_000_000),
     changes: Number(values.changes ?? 1000),
     resultsDir: values.out ?? join(BENCH_DIR, 'results'),
+    nodeArgs: values['node-args']?.split(' ').filter(Boolean) ?? [],
   };
   const loadStart = load1();
   runExportBench(options)
