@@ -16,6 +16,7 @@ const PARTS = [
   'delivery',
   'domains',
   'graphql',
+  'export',
   'lti',
   'reporting',
   'security',
@@ -58,7 +59,7 @@ const layers = [
   },
   {
     part: 'domains',
-    mayImport: ['canvas', 'db', 'log', 'projection', 'domains', 'graphql', 'reporting', 'observability'],
+    mayImport: ['canvas', 'db', 'log', 'projection', 'domains', 'graphql', 'export', 'reporting', 'observability'],
     noExpress: true,
     message: 'domains know no HTTP and no ingest write path: they get events through projection/ and serve GraphQL',
   },
@@ -80,6 +81,12 @@ const layers = [
     mayImport: ['canvas', 'db', 'log', 'reporting', 'security', 'observability'],
     message:
       'graphql/ builds the schema from the resolvers it is given: it never imports domains or the ingest write path',
+  },
+  {
+    part: 'export',
+    mayImport: ['canvas', 'db', 'log', 'security', 'observability'],
+    message:
+      'export/ streams the exports it is given (declared by domains, listed by src/modules.ts): it never imports domains or the write path',
   },
 ];
 

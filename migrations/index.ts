@@ -12,6 +12,7 @@ import { ReportingIndexes1764000000400 } from './1764000000400-reporting-indexes
 import { AssignmentsEnrollments1764000001000 } from './1764000001000-assignments-enrollments';
 import { Activity1764000003000 } from './1764000003000-activity';
 import { SubmissionCaliperVersions1764000005000 } from './1764000005000-submission-caliper-versions';
+import { ExportChangeTracking1764000004000 } from './1764000004000-export-change-tracking';
 
 export const migrations = [
   InitialSchema1763800000000,
@@ -26,4 +27,5 @@ export const migrations = [
   AssignmentsEnrollments1764000001000,
   Activity1764000003000,
   SubmissionCaliperVersions1764000005000,
+  ExportChangeTracking1764000004000,
 ];

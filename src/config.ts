@@ -220,6 +220,8 @@ const schema = z.object({
   SQS_VISIBILITY_TIMEOUT: z.coerce.number().int().min(2).max(43_200).default(30),
   SQS_WAIT_TIME_SECONDS: z.coerce.number().int().min(0).max(20).default(20),
   SQS_RECEIVERS_PER_QUEUE: z.coerce.number().int().min(1).max(16).default(2),
+  // Exports streamed at once by one instance (each holds a connection for a page at a time); more are answered 429.
+  EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
 });
 
 /** The variables that each grant one role, for the "one token, one role" check. */

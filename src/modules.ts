@@ -5,15 +5,15 @@
 // Adding an event family = one folder under src/domains + one line in domainModules
 // (see ARCHITECTURE.md for the checklist).
 import { migrations } from '../migrations';
-import { assignmentsModule } from './domains/assignments';
-import { conversationsModule } from './domains/conversations';
-import { coursesModule } from './domains/courses';
-import { enrollmentsModule } from './domains/enrollments';
-import { eventLogModule } from './domains/event-log';
+import { assignmentsExport, assignmentsModule } from './domains/assignments';
+import { conversationsModule, messagesExport } from './domains/conversations';
+import { coursesExport, coursesModule } from './domains/courses';
+import { enrollmentsExport, enrollmentsModule } from './domains/enrollments';
+import { eventLogModule, eventsExport } from './domains/event-log';
 import { ltiModule } from './domains/lti';
 import { reportingModule } from './domains/reporting';
-import { resourceLinksModule } from './domains/resource-links';
-import { submissionsModule } from './domains/submissions';
+import { resourceLinksExport, resourceLinksModule } from './domains/resource-links';
+import { commentsExport, submissionsExport, submissionsModule } from './domains/submissions';
 import { usersModule } from './domains/users';
 import { EventRecord } from './log/event.entity';
 import { RejectedEvent } from './log/rejected-event.entity';
@@ -46,6 +46,21 @@ export { migrations };
 /** The GraphQL resolvers of every domain, for the schema builder. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: Function[] = domainModules.flatMap((m) => m.resolvers ?? []);
+
+/**
+ * What GET /export/<name>.ndjson|.csv serves: each domain declares its exports in its own
+ * folder (`<thing>.export.ts`); adding one is that declaration and a line here.
+ */
+export const exportDeclarations = [
+  submissionsExport,
+  commentsExport,
+  messagesExport,
+  assignmentsExport,
+  enrollmentsExport,
+  coursesExport,
+  resourceLinksExport,
+  eventsExport,
+];
 
 /** The projectors of `modules` (all domains by default) for the configuration in force. */
 export function buildProjectorRegistry(

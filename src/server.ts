@@ -7,7 +7,8 @@ import pinoHttp from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { ReadSources } from './db/read-sources';
-import { buildProjectorRegistry, resolvers } from './modules';
+import { buildProjectorRegistry, exportDeclarations, resolvers } from './modules';
+import { exportRouter } from './export/export.route';
 import { graphqlRouter } from './graphql';
 import { IDE_ASSET_PREFIX, ideRouter } from './graphql/ide';
 import { eventsRouter } from './ingest/events.route';
@@ -35,6 +36,8 @@ export interface AppDependencies {
   replicas?: readonly DataSource[];
   logger: Logger;
   verifier?: CanvasJwtVerifier | null;
+  /** Rows per SELECT of an export (tests use small pages); EXPORT_PAGE_SIZE by default. */
+  exportPageSize?: number;
 }
 
 export async function createApp(deps: AppDependencies): Promise<express.Express> {
@@ -167,6 +170,18 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
     await graphqlRouter({ config, dataSource, readSources, logger, metrics, resolvers }),
   );
 
+  app.use(
+    '/export',
+    requireRole(tokens, { anyOf: ['read'], hint: 'send a read or admin token as Authorization: Bearer <token>' }),
+    exportRouter({
+      dataSource,
+      declarations: exportDeclarations,
+      maxConcurrent: config.EXPORT_CONCURRENCY,
+      logger,
+      pageSize: deps.exportPageSize,
+    }),
+  );
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -189,7 +204,10 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
 
   app.use((_req, res) => {
     res.status(404).json({
-      error: { message: 'not found: try POST /events, POST /lti/launch, /graphql, GET /healthz, /readyz or /metrics' },
+      error: {
+        message:
+          'not found: try POST /events, POST /lti/launch, /graphql, GET /export/<entity>.ndjson, /healthz, /readyz or /metrics',
+      },
     });
   });
   app.use(httpErrorHandler(logger));

@@ -28,6 +28,18 @@ export const SequenceColumn = () =>
 export const IdColumn = (options: Options = {}) =>
   Column('bigint', { nullable: true, ...options, transformer: toDecimalString });
 
+/** The property of ChangedSeqColumn: the projection store stamps it on every row it writes. */
+export const CHANGED_SEQ = 'changedSeq';
+
+/**
+ * `changed_seq`: the log sequence (events.id, arrival order) of the last event whose
+ * projection wrote the row; what exports' `since` cursor compares. Null for rows last
+ * written before the column existed (counted as changed at 0). Stamped centrally by the
+ * projection store, never by projectors; declare it as `changedSeq` on tables that are exported.
+ */
+export const ChangedSeqColumn = () =>
+  Column('bigint', { name: 'changed_seq', nullable: true, transformer: toDecimalString });
+
 export const TimeColumn = (options: Options = {}) => Column('datetime', { nullable: true, precision: 3, ...options });
 
 export const IntColumn = (options: Options = {}) =>

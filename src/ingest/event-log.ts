@@ -14,6 +14,7 @@ import { nextTurn } from './json-array';
 import { ProjectorRegistry } from '../projection/projector';
 import { Classification, classify, projectAll, ProjectionWork } from '../projection/runner';
 import { RejectedEvent } from '../log/rejected-event.entity';
+import { enterLogWrite } from '../log/write-gate';
 
 export type IncomingItem =
   | { kind: 'event'; event: EnvelopedEvent }
@@ -147,6 +148,7 @@ export class EventLog {
     trial = false,
   ): Promise<ItemOutcome[][]> {
     return inTransaction(this.dataSource, async (tx) => {
+      await enterLogWrite(tx);
       const { outcomes, toProject } = await this.appendToLog(tx, parts, faults);
       await projectAll(this.registry, tx, toProject);
       if (trial) throw TRIAL_ROLLBACK;

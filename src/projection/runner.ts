@@ -104,6 +104,7 @@ async function projectOne(
   sequence: string,
 ): Promise<void> {
   const event = { ...classification.event, sequence };
+  store.projecting(sequence);
   for (const { registered, body } of classification.projections) {
     await registered.projector.project({ ...event, body }, store.actingFor(registered.domain));
   }

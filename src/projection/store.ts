@@ -13,6 +13,11 @@
 // part of a key, a write of a row not read first through the store (or written with a
 // copy that differs from what it knows), a write to a table another domain owns, and a
 // flush after which the database differs from what the store holds.
+//
+// Change tracking for exports: a table with a `changedSeq` column (ChangedSeqColumn) gets
+// the log sequence of the event being projected stamped on every row the store inserts
+// or changes, here and not in projectors, so every family has it; replay stamps the same
+// sequences again (it projects the same events).
 import {
   EntityManager,
   EntityTarget,
@@ -22,6 +27,7 @@ import {
   SelectQueryBuilder,
 } from 'typeorm';
 import { insertRows } from '../db/bulk-insert';
+import { CHANGED_SEQ } from '../db/columns';
 import { keyOf, UnitOfWork } from './unit-of-work';
 
 /** What the store checks writes against: which tables are keyed, which domain owns each table. */
@@ -52,6 +58,10 @@ interface Transaction {
   seen: Map<unknown, Set<string>> | null;
   /** Rows known to exist (store.exists), by table. */
   present: Map<unknown, Set<string>>;
+  /** The log sequence of the event being projected (stamped as changedSeq), null outside the runner. */
+  sequence: string | null;
+  /** Whether a table has the changedSeq column, by table. */
+  tracked: Map<unknown, boolean>;
 }
 
 export class ProjectionStore {
@@ -72,7 +82,20 @@ export class ProjectionStore {
   }
 
   private static transaction(tx: EntityManager, rules: StoreRules, unit: UnitOfWork | null): Transaction {
-    return { tx, rules, unit, seen: rules.strict ? new Map() : null, present: new Map() };
+    return {
+      tx,
+      rules,
+      unit,
+      seen: rules.strict ? new Map() : null,
+      present: new Map(),
+      sequence: null,
+      tracked: new Map(),
+    };
+  }
+
+  /** From now on, rows written are stamped as changed by the event with this log sequence. */
+  projecting(sequence: string): void {
+    this.t.sequence = sequence;
   }
 
   /**
@@ -127,7 +150,7 @@ export class ProjectionStore {
     const { tx, unit } = this.t;
     const keyed = unit?.isKeyed(entity) ?? false;
     if (!current) {
-      const values = { ...key, ...changes };
+      const values = { ...key, ...changes, ...this.changeStamp(entity) };
       if (!unit) {
         await insertRows(tx, entity, [values]);
         return;
@@ -148,6 +171,7 @@ export class ProjectionStore {
       if (value !== undefined && !sameValue(current[field], value)) (changed as Record<string, unknown>)[field] = value;
     }
     if (Object.keys(changed).length === 0) return;
+    Object.assign(changed, this.changeStamp(entity));
     if (keyed) unit!.holdUpdate(entity, key, changed);
     else await tx.update(entity, key as never, changed as never);
     // A copy from a query (not read by key, so not locked when read) is not kept: the next
@@ -169,6 +193,7 @@ export class ProjectionStore {
   ): Promise<void> {
     this.checkOwner(entity);
     const { tx, unit } = this.t;
+    values = { ...values, ...this.changeStamp(entity) };
     if (unit?.isKeyed(entity)) {
       unit.holdInsertUnlessPresent(entity, values, conflictColumns);
       return;
@@ -239,6 +264,18 @@ export class ProjectionStore {
     const held = this.t.rules.strict ? unit.heldRows() : [];
     await unit.flush();
     for (const { entity, keys } of held) await this.checkFlushed(entity, keys);
+  }
+
+  /** `{ changedSeq }` for a change-tracked table while an event is projected, else nothing. */
+  private changeStamp(entity: EntityTarget<ObjectLiteral>): ObjectLiteral {
+    const { sequence, tracked } = this.t;
+    if (sequence === null) return {};
+    let has = tracked.get(entity);
+    if (has === undefined) {
+      has = this.t.tx.connection.getMetadata(entity).findColumnWithPropertyName(CHANGED_SEQ) !== undefined;
+      tracked.set(entity, has);
+    }
+    return has ? { [CHANGED_SEQ]: sequence } : {};
   }
 
   // ---- rules -------------------------------------------------------------------------

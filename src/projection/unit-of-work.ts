@@ -16,7 +16,7 @@
 // are written through at once.
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { insertRows } from '../db/bulk-insert';
-import { idParams } from '../db/columns';
+import { CHANGED_SEQ, idParams } from '../db/columns';
 import { rowMapper } from '../db/row-mapper';
 
 const PRELOAD_CHUNK = 500;
@@ -84,7 +84,9 @@ export class UnitOfWork {
     conflict: string[],
   ): boolean {
     const held = this.heldOf(entity);
-    const k = JSON.stringify(values);
+    // The same row from two events of the transaction is one row, whatever its change stamp.
+    const { [CHANGED_SEQ]: _stamp, ...row } = values as ObjectLiteral;
+    const k = JSON.stringify(row);
     if (held.unlessPresent.has(k)) return false;
     held.unlessPresent.set(k, { ...values });
     held.conflict = conflict;

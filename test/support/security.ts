@@ -35,6 +35,8 @@ export interface SecuredAppOptions {
   env?: Record<string, string>;
   verifier?: CanvasJwtVerifier | null;
   logger?: Logger;
+  /** Rows per SELECT of an export. */
+  pageSize?: number;
 }
 
 /** The real app on `db`; with TOKEN_ENV unless `env` says otherwise (`{}` merges, open mode needs `tokens: false`). */
@@ -47,6 +49,7 @@ export function securedApp(
     dataSource: db.dataSource,
     logger: options.logger ?? pino({ level: 'silent' }),
     verifier: options.verifier ?? null,
+    exportPageSize: options.pageSize,
   });
 }
 

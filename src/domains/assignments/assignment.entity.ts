@@ -1,7 +1,15 @@
 // A Canvas assignment as seen through assignment_created / _updated, or only through a
 // submission's assignment_id (then just its id and course).
 import { Entity, Index } from 'typeorm';
-import { FloatColumn, IdColumn, IdPrimaryColumn, StringColumn, TextColumn, TimeColumn } from '../../db/columns';
+import {
+  ChangedSeqColumn,
+  FloatColumn,
+  IdColumn,
+  IdPrimaryColumn,
+  StringColumn,
+  TextColumn,
+  TimeColumn,
+} from '../../db/columns';
 
 @Entity({ name: 'assignments' })
 @Index('idx_assignments_course', ['courseId', 'id'])
@@ -60,4 +68,8 @@ export class Assignment {
    */
   @TextColumn({ name: 'field_versions' })
   fieldVersions: string | null;
+
+  /** Exports' change tracking: the log sequence of the last event that wrote this row (see db/columns.ts). */
+  @ChangedSeqColumn()
+  changedSeq: string | null;
 }

@@ -19,3 +19,4 @@ export const assignmentsModule: DomainModule = {
   projectors: [assignmentProjector, caliperAssignmentProjector],
   resolvers: [AssignmentResolver],
 };
+export { assignmentsExport } from './assignment.export';

@@ -1,6 +1,6 @@
 // A message in a conversation (conversation_message_created).
 import { Entity } from 'typeorm';
-import { IdColumn, IdPrimaryColumn, StringColumn, TimeColumn } from '../../db/columns';
+import { ChangedSeqColumn, IdColumn, IdPrimaryColumn, StringColumn, TimeColumn } from '../../db/columns';
 
 @Entity({ name: 'conversation_messages' })
 export class ConversationMessage {
@@ -18,4 +18,8 @@ export class ConversationMessage {
 
   @StringColumn(160, { name: 'state_version' })
   stateVersion: string | null;
+
+  /** Exports' change tracking: the log sequence of the last event that wrote this row (see db/columns.ts). */
+  @ChangedSeqColumn()
+  changedSeq: string | null;
 }

@@ -18,3 +18,4 @@ export const conversationsModule: DomainModule = {
   projectors: [conversationProjector, conversationMessageProjector],
   resolvers: [ConversationResolver, ConversationMessageResolver],
 };
+export { messagesExport } from './conversation-message.export';

@@ -1,6 +1,6 @@
 // A Canvas course as seen through events (context of live events) and LTI launches.
 import { Entity } from 'typeorm';
-import { IdColumn, IdPrimaryColumn, StringColumn, TextColumn, TimeColumn } from '../../db/columns';
+import { ChangedSeqColumn, IdColumn, IdPrimaryColumn, StringColumn, TextColumn, TimeColumn } from '../../db/columns';
 
 @Entity({ name: 'courses' })
 export class Course {
@@ -39,4 +39,8 @@ export class Course {
   /** Version of the newest event that carried sisSourceId (an explicit null counts). */
   @StringColumn(160, { name: 'sis_source_id_version' })
   sisSourceIdVersion: string | null;
+
+  /** Exports' change tracking: the log sequence of the last event that wrote this row (see db/columns.ts). */
+  @ChangedSeqColumn()
+  changedSeq: string | null;
 }

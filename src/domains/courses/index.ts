@@ -17,3 +17,4 @@ export const coursesModule: DomainModule = {
   contextProjectors: [courseContextProjector],
   resolvers: [CourseResolver],
 };
+export { coursesExport } from './course.export';

@@ -1,7 +1,7 @@
 // A user's enrollment in a course (a role in one of its sections), as enrollment_created /
 // enrollment_updated describe it. Personal data: userName (see enrollment.resolver.ts).
 import { Entity } from 'typeorm';
-import { IdColumn, IdPrimaryColumn, StringColumn, TextColumn, TimeColumn } from '../../db/columns';
+import { ChangedSeqColumn, IdColumn, IdPrimaryColumn, StringColumn, TextColumn, TimeColumn } from '../../db/columns';
 
 @Entity({ name: 'enrollments' })
 export class Enrollment {
@@ -53,7 +53,7 @@ export class Enrollment {
   @TextColumn({ name: 'field_versions' })
   fieldVersions: string | null;
 
-  /** Sequence number in the event log of the last change (set by exports; null until then). */
-  @IdColumn({ name: 'changed_seq' })
+  /** Exports' change tracking: the log sequence of the last event that wrote this row (see db/columns.ts). */
+  @ChangedSeqColumn()
   changedSeq: string | null;
 }

@@ -17,3 +17,5 @@ export const enrollmentsModule: DomainModule = {
   projectors: [enrollmentProjector],
   resolvers: [EnrollmentResolver],
 };
+
+export { enrollmentsExport } from './enrollment.export';

@@ -7,3 +7,4 @@ export const eventLogModule: DomainModule = {
   entities: [],
   resolvers: [EventLogResolver],
 };
+export { eventsExport } from './event-log.export';

@@ -19,3 +19,4 @@ export const resourceLinksModule: DomainModule = {
   projectors: [resourceLinkProjector],
   resolvers: [ResourceLinkResolver],
 };
+export { resourceLinksExport } from './resource-link.export';

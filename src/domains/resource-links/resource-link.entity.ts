@@ -1,6 +1,6 @@
 // An LTI resource link: a placement of an external tool in a course or assignment.
 import { Entity } from 'typeorm';
-import { IdColumn, IdPrimaryColumn, StringColumn, TextColumn, TimeColumn } from '../../db/columns';
+import { ChangedSeqColumn, IdColumn, IdPrimaryColumn, StringColumn, TextColumn, TimeColumn } from '../../db/columns';
 
 @Entity({ name: 'resource_links' })
 export class ResourceLink {
@@ -58,4 +58,8 @@ export class ResourceLink {
 
   @StringColumn(160, { name: 'state_version' })
   stateVersion: string | null;
+
+  /** Exports' change tracking: the log sequence of the last event that wrote this row (see db/columns.ts). */
+  @ChangedSeqColumn()
+  changedSeq: string | null;
 }

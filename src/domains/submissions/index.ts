@@ -30,3 +30,4 @@ export const submissionsModule: DomainModule = {
   projectors: [submissionProjector, caliperSubmissionProjector, submissionCommentProjector],
   resolvers: [SubmissionResolver, SubmissionCommentResolver],
 };
+export { commentsExport, submissionsExport } from './submission.export';

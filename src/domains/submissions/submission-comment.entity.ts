@@ -1,6 +1,6 @@
 // A comment left on a submission (submission_comment_created).
 import { Entity } from 'typeorm';
-import { IdColumn, IdPrimaryColumn, StringColumn, TextColumn, TimeColumn } from '../../db/columns';
+import { ChangedSeqColumn, IdColumn, IdPrimaryColumn, StringColumn, TextColumn, TimeColumn } from '../../db/columns';
 
 @Entity({ name: 'submission_comments' })
 export class SubmissionComment {
@@ -25,4 +25,8 @@ export class SubmissionComment {
 
   @StringColumn(160, { name: 'state_version' })
   stateVersion: string | null;
+
+  /** Exports' change tracking: the log sequence of the last event that wrote this row (see db/columns.ts). */
+  @ChangedSeqColumn()
+  changedSeq: string | null;
 }

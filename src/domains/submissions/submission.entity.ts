@@ -2,6 +2,7 @@
 import { Entity } from 'typeorm';
 import {
   BoolColumn,
+  ChangedSeqColumn,
   FloatColumn,
   IdColumn,
   IdPrimaryColumn,
@@ -91,4 +92,8 @@ export class Submission {
    */
   @TextColumn({ name: 'field_versions' })
   fieldVersions: string | null;
+
+  /** Exports' change tracking: the log sequence of the last event that wrote this row (see db/columns.ts). */
+  @ChangedSeqColumn()
+  changedSeq: string | null;
 }
