@@ -2,7 +2,7 @@
 // its conversation, and its author (through the users domain's loaders).
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
-import { WithLocalId } from '../../graphql/local-id';
+import { WithNode } from '../../graphql/node';
 import { userLoaders, UserType } from '../users';
 import { ConversationMessage } from './conversation-message.entity';
 import { ConversationMessageType } from './conversation-message.type';
@@ -10,7 +10,9 @@ import { conversationLoaders } from './conversation.loaders';
 import { ConversationType } from './conversation.type';
 
 @Resolver(() => ConversationMessageType)
-export class ConversationMessageResolver extends WithLocalId(ConversationMessageType) {
+export class ConversationMessageResolver extends WithNode(ConversationMessageType, {
+  load: (ctx) => ctx.loaders.of(conversationLoaders).messageById,
+}) {
   @FieldResolver(() => ConversationType, { description: 'The conversation the message was posted in.' })
   async conversation(@Root() message: ConversationMessage, @Ctx() ctx: GraphQLContext) {
     // The message projector creates the conversation row when it is not known yet.

@@ -5,7 +5,7 @@ import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
-import { WithLocalId } from '../../graphql/local-id';
+import { WithNode } from '../../graphql/node';
 import { ListOrder, listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
 import { User, userLoaders, UserType } from '../users';
 import { ListArgs, listSize } from '../../graphql/list-bounds';
@@ -26,7 +26,9 @@ const CONVERSATIONS: TopLevelList<Conversation, ConversationsArgs> = {
 const MESSAGES_OLDEST_FIRST: ListOrder = { scope: 'conversationMessages', field: null, direction: 'ASC' };
 
 @Resolver(() => ConversationType)
-export class ConversationResolver extends WithLocalId(ConversationType) {
+export class ConversationResolver extends WithNode(ConversationType, {
+  load: (ctx) => ctx.loaders.of(conversationLoaders).byId,
+}) {
   @Query(() => ConversationType, {
     nullable: true,
     description: 'One conversation by its global id; null when unknown.',

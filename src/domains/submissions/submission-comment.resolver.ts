@@ -3,7 +3,7 @@
 // domain's loaders).
 import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
-import { WithLocalId } from '../../graphql/local-id';
+import { WithNode } from '../../graphql/node';
 import { userLoaders, UserType } from '../users';
 import { MAX_ATTACHMENT_IDS } from '../../graphql/list-bounds';
 import { SubmissionComment } from './submission-comment.entity';
@@ -12,7 +12,9 @@ import { submissionLoaders } from './submission.loaders';
 import { SubmissionType } from './submission.type';
 
 @Resolver(() => SubmissionCommentType)
-export class SubmissionCommentResolver extends WithLocalId(SubmissionCommentType) {
+export class SubmissionCommentResolver extends WithNode(SubmissionCommentType, {
+  load: (ctx) => ctx.loaders.of(submissionLoaders).commentById,
+}) {
   @FieldResolver(() => SubmissionType, { description: 'The submission commented on.' })
   async submission(@Root() comment: SubmissionComment, @Ctx() ctx: GraphQLContext) {
     // The comment projector creates the submission row when it is not known yet.

@@ -1,5 +1,5 @@
 // Per-request loaders for submissions and what hangs off them: by id, a page (and count)
-// per course, comments per submission, history per submission. Everything fetched as a
+// per course, comments by id and per submission, history per submission. Everything fetched as a
 // page is primed into byId, so a comment's `submission` costs no further statement.
 import type { DataSource } from 'typeorm';
 import { perParentCountLoader, perParentPageLoader, PerParentList } from '../../graphql/pagination';
@@ -26,9 +26,10 @@ export function submissionLoaders(dataSource: DataSource) {
     parentProperty: 'submissionId',
   };
   const commentCount = perParentCountLoader(perSubmission);
-  const commentPage = perParentPageLoader(perSubmission, commentCount);
+  const commentById = byIdLoader(dataSource, SubmissionComment);
+  const commentPage = perParentPageLoader(perSubmission, commentCount, (rows) => prime(commentById, rows));
 
   // History is short (one row per event) and has no pagination in the contract.
   const history = childrenLoader(dataSource, SubmissionVersion, 'submissionId', ['clock', 'eventId']);
-  return { byId, countByCourse, pageByCourse, commentCount, commentPage, history };
+  return { byId, countByCourse, pageByCourse, commentById, commentCount, commentPage, history };
 }
