@@ -3,8 +3,8 @@
 // workers and fonts are served by this router from the ruru package itself — never from a
 // CDN, so the page works on a closed network (Apollo's default landing page does not).
 // A browser link `/graphql?query=…&variables=…` opens the IDE with that query in a tab; the
-// queries of examples/ are ready as tabs on a first visit; the schema is fetched again
-// whenever the headers change (a pasted token). Everything else (GraphQL over GET or POST,
+// queries of examples/ are ready as tabs on a first visit; a token pasted into Headers
+// serves every tab, and the schema is fetched again when it changes. Everything else (GraphQL over GET or POST,
 // from programs asking for JSON) falls through to the API.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -105,17 +105,44 @@ interface LinkedQuery {
   initialVariables?: string;
 }
 
-// GraphiQL refetches the schema only when asked (an icon in its sidebar). With tokens, the
-// first introspection is refused until the user pastes one, and Docs would keep saying
-// "Error fetching schema": so every edit of the headers (debounced) presses that icon.
-const REFETCH_ON_HEADERS = `
-      let headersEdited;
-      const refetchSchema = () =>
-        document.querySelector('button[aria-label^="Re-fetch GraphQL schema"]')?.click();
-      const onEditHeaders = () => {
-        clearTimeout(headersEdited);
-        headersEdited = setTimeout(refetchSchema, 500);
-      };`;
+// The token a user pastes into Headers. GraphiQL keeps headers per tab and fetches the
+// schema only when asked (an icon in its sidebar): with tokens, Docs would say "Error
+// fetching schema" until the user found that icon, and every example tab would need the
+// token pasted again. So the page remembers the Authorization header last pasted into any
+// tab (in memory only: gone with the page, never in localStorage), adds it to its requests
+// to the endpoint that carry none, and fetches the schema again when it changes. A classic
+// script, so it runs before ruru's modules load and capture fetch.
+const SESSION_TOKEN_SCRIPT = `
+<script>
+  let ideToken = null;
+  let ideTokenChanged;
+  const ideFetch = window.fetch.bind(window);
+  window.fetch = (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    if (ideToken !== null && url.origin === location.origin && url.pathname === location.pathname) {
+      const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+      if (!headers.has('authorization')) headers.set('authorization', ideToken);
+      init = { ...init, headers };
+    }
+    return ideFetch(input, init);
+  };
+  const ideOnEditHeaders = (text) => {
+    let headers;
+    try {
+      headers = JSON.parse(text || '{}');
+    } catch {
+      return; // still being typed
+    }
+    const pasted = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+    if (typeof pasted !== 'string' || pasted === ideToken) return;
+    ideToken = pasted;
+    clearTimeout(ideTokenChanged);
+    ideTokenChanged = setTimeout(
+      () => document.querySelector('button[aria-label^="Re-fetch GraphQL schema"]')?.click(),
+      300,
+    );
+  };
+</script>`;
 
 /** The page for a router mounted at `baseUrl`, with NONCE_PLACEHOLDER where the nonce goes. */
 function renderPage(baseUrl: string, examples: readonly ExampleTab[], linked: LinkedQuery = {}): string {
@@ -151,19 +178,17 @@ function renderPage(baseUrl: string, examples: readonly ExampleTab[], linked: Li
       // An empty icon stops the browser asking for /favicon.ico, which this service lacks.
       metaTags: (original: string) => `${original}\n<link rel="icon" href="data:," />`,
       titleTag: '<title>Canvas events — GraphQL</title>',
-      configScript: withNonce,
+      configScript: (original: string) => withNonce(`${original}\n${SESSION_TOKEN_SCRIPT}`),
       headerScripts: withNonce,
       bodyScripts: withNonce,
       // ruru's own start script, with onEditHeaders added to the props it renders Ruru with
       // (Ruru hands the props it does not know to GraphiQL).
       bodyInitScript: (original: string) =>
         withNonce(
-          original
-            .replace('<script type="module">', `<script type="module">${REFETCH_ON_HEADERS}`)
-            .replace(
-              'React.createElement(Ruru, RURU_CONFIG)',
-              'React.createElement(Ruru, { ...RURU_CONFIG, onEditHeaders })',
-            ),
+          original.replace(
+            'React.createElement(Ruru, RURU_CONFIG)',
+            'React.createElement(Ruru, { ...RURU_CONFIG, onEditHeaders: ideOnEditHeaders })',
+          ),
         ),
     },
   });
