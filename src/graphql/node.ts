@@ -27,9 +27,10 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { idProblem, localIdOf, normalizeId } from '../canvas/canvas-id';
+import { idProblem, normalizeId } from '../canvas/canvas-id';
 import { BadInputError } from '../errors';
 import { GraphQLContext } from './context';
+import { WithLocalId } from './local-id';
 
 /** How `node` finds the objects of one type. */
 export interface NodeSource {
@@ -37,7 +38,7 @@ export interface NodeSource {
   load(ctx: GraphQLContext): DataLoader<string, object | null>;
   /** Throws (e.g. ForbiddenError) when this caller may not read the type at all, as its own query would. */
   authorize?(ctx: GraphQLContext): void;
-  /** The `localId` field's description; false for a type whose id is not a Canvas id (the event log's). */
+  /** The `localId` field's description (WithLocalId's default when omitted); false for a type whose id is not a Canvas id (the event log's). */
   localId?: string | false;
 }
 
@@ -46,8 +47,6 @@ export const MAX_NODE_IDS = 100;
 
 /** Longest nodeId accepted: a type name and a 20-digit id, base64url-encoded, fit well within. */
 const MAX_NODE_ID_LENGTH = 120;
-
-const LOCAL_ID_DESCRIPTION = 'The local part of the id (without the shard).';
 
 @InterfaceType('Node', {
   description:
@@ -115,8 +114,9 @@ export function WithNode(type: ClassType, source: NodeSource) {
 
   // type-graphql moves an inherited field resolver onto the subclass once per base class
   // (see ./local-id.ts): a new class per call.
+  const base: abstract new () => object = source.localId === false ? class {} : WithLocalId(type, source.localId);
   @Resolver(() => type)
-  abstract class NodeResolverBase {
+  abstract class NodeResolverBase extends base {
     @FieldResolver(() => ID, {
       description: 'Opaque id of this object, unique across types (Relay). Use `id` for the Canvas id.',
     })
@@ -124,17 +124,7 @@ export function WithNode(type: ClassType, source: NodeSource) {
       return encodeNodeId(typeName, row.id);
     }
   }
-  if (source.localId === false) return NodeResolverBase;
-  const localIdDescription = source.localId ?? LOCAL_ID_DESCRIPTION;
-
-  @Resolver(() => type)
-  abstract class NodeWithLocalIdResolverBase extends NodeResolverBase {
-    @FieldResolver(() => ID, { description: localIdDescription })
-    localId(@Root() row: { id: string }): string {
-      return localIdOf(row.id);
-    }
-  }
-  return NodeWithLocalIdResolverBase;
+  return NodeResolverBase;
 }
 
 /** The object a nodeId names, null when there is none; an error for a bad nodeId or a forbidden type. */
