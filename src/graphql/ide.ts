@@ -2,9 +2,12 @@
 // `Accept: text/html` answers with Ruru (a GraphiQL distribution), whose scripts, styles,
 // workers and fonts are served by this router from the ruru package itself — never from a
 // CDN, so the page works on a closed network (Apollo's default landing page does not).
-// Everything else (GraphQL over GET or POST) falls through to the API.
+// A browser link `/graphql?query=…&variables=…` opens the IDE with that query in a tab; the
+// queries of examples/ are ready as tabs on a first visit; a token pasted into Headers
+// serves every tab, and the schema is fetched again when it changes. Everything else (GraphQL over GET or POST,
+// from programs asking for JSON) falls through to the API.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { NextFunction, Request, Response, Router } from 'express';
 import type * as RuruServer from 'ruru/dist/server';
@@ -65,10 +68,97 @@ query CoursesAndSubmissions {
 // Stands in for the per-response nonce in the cached page; replaced on every response.
 const NONCE_PLACEHOLDER = '__IDE_CSP_NONCE__';
 
+/** One query of examples/, as an IDE tab: its text and the variables its header comment names. */
+export interface ExampleTab {
+  query: string;
+  variables?: string;
+}
+
+/**
+ * The queries in `directory` (examples/), each with the variables of its `# Variables: {…}`
+ * comment, by file name. A missing folder gives none: the IDE still works without them.
+ */
+export function loadExampleTabs(directory: string): ExampleTab[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory)
+    .filter((name) => name.endsWith('.graphql'))
+    .sort()
+    .map((name) => {
+      const query = readFileSync(path.join(directory, name), 'utf8');
+      const variables = /^#.*\bVariables:\s*(\{.*\})\s*$/m.exec(query)?.[1];
+      return variables ? { query, variables: JSON.stringify(JSON.parse(variables), null, 2) } : { query };
+    });
+}
+
+/**
+ * examples/ of this checkout: two folders up from src/graphql, three from dist/src/graphql
+ * (`npm run build` leaves it where it is).
+ */
+const EXAMPLES_DIR = [
+  path.join(__dirname, '..', '..', 'examples'),
+  path.join(__dirname, '..', '..', '..', 'examples'),
+].find((candidate) => existsSync(candidate));
+
+/** What a link to the IDE may carry (`/graphql?query=…&variables=…`), as GraphiQL takes it. */
+interface LinkedQuery {
+  initialQuery?: string;
+  initialVariables?: string;
+}
+
+// The token a user pastes into Headers. GraphiQL keeps headers per tab and fetches the
+// schema only when asked (an icon in its sidebar): with tokens, Docs would say "Error
+// fetching schema" until the user found that icon, and every example tab would need the
+// token pasted again. So the page remembers the Authorization header last pasted into any
+// tab (in memory only: gone with the page, never in localStorage), adds it to its requests
+// to the endpoint that carry none, and fetches the schema again when it changes. A classic
+// script, so it runs before ruru's modules load and capture fetch.
+const SESSION_TOKEN_SCRIPT = `
+<script>
+  let ideToken = null;
+  let ideTokenChanged;
+  const ideFetch = window.fetch.bind(window);
+  window.fetch = (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    if (ideToken !== null && url.origin === location.origin && url.pathname === location.pathname) {
+      const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+      if (!headers.has('authorization')) headers.set('authorization', ideToken);
+      init = { ...init, headers };
+    }
+    return ideFetch(input, init);
+  };
+  const ideOnEditHeaders = (text) => {
+    let headers;
+    try {
+      headers = JSON.parse(text || '{}');
+    } catch {
+      return; // still being typed
+    }
+    const pasted = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+    if (typeof pasted !== 'string' || pasted === ideToken) return;
+    ideToken = pasted;
+    clearTimeout(ideTokenChanged);
+    ideTokenChanged = setTimeout(
+      () => document.querySelector('button[aria-label^="Re-fetch GraphQL schema"]')?.click(),
+      300,
+    );
+  };
+</script>`;
+
 /** The page for a router mounted at `baseUrl`, with NONCE_PLACEHOLDER where the nonce goes. */
-function renderPage(baseUrl: string): string {
-  const clientConfig: Partial<RuruServer.RuruClientConfig> = {
+function renderPage(baseUrl: string, examples: readonly ExampleTab[], linked: LinkedQuery = {}): string {
+  const clientConfig: Partial<RuruServer.RuruClientConfig> & { defaultTabs?: ExampleTab[] } = {
     defaultQuery: EXAMPLE_QUERY,
+    // The first visit opens the starter query and every example (with working variables)
+    // as tabs; later visits keep the user's own tabs (GraphiQL stores them).
+    // A linked query comes first (GraphiQL opens it in a tab of its own on later visits).
+    defaultTabs: [
+      ...(linked.initialQuery !== undefined
+        ? [{ query: linked.initialQuery, ...(linked.initialVariables ? { variables: linked.initialVariables } : {}) }]
+        : []),
+      { query: EXAMPLE_QUERY },
+      ...examples,
+    ],
+    ...linked,
     // Tokens go in the header editor; GraphiQL keeps them in memory only unless the user
     // opts in, so a pasted token is not left in localStorage.
     isHeadersEditorEnabled: true,
@@ -88,10 +178,18 @@ function renderPage(baseUrl: string): string {
       // An empty icon stops the browser asking for /favicon.ico, which this service lacks.
       metaTags: (original: string) => `${original}\n<link rel="icon" href="data:," />`,
       titleTag: '<title>Canvas events — GraphQL</title>',
-      configScript: withNonce,
+      configScript: (original: string) => withNonce(`${original}\n${SESSION_TOKEN_SCRIPT}`),
       headerScripts: withNonce,
       bodyScripts: withNonce,
-      bodyInitScript: withNonce,
+      // ruru's own start script, with onEditHeaders added to the props it renders Ruru with
+      // (Ruru hands the props it does not know to GraphiQL).
+      bodyInitScript: (original: string) =>
+        withNonce(
+          original.replace(
+            'React.createElement(Ruru, RURU_CONFIG)',
+            'React.createElement(Ruru, { ...RURU_CONFIG, onEditHeaders: ideOnEditHeaders })',
+          ),
+        ),
     },
   });
 }
@@ -115,12 +213,21 @@ function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
-/** A browser navigating to the endpoint, as opposed to a GraphQL request over GET. */
+/** A browser navigating to the endpoint (a bookmark, or a link with `?query=`), as opposed to a GraphQL request over GET. */
 function wantsIde(req: Request): boolean {
-  if (req.query.query !== undefined || req.query.extensions !== undefined) return false;
   // Browsers rank text/html above */*; API clients ask for JSON (or anything), which must
   // reach Apollo. Listing JSON first makes it win ties such as `Accept: */*`.
   return req.accepts(['application/graphql-response+json', 'application/json', 'text/html']) === 'text/html';
+}
+
+/** The query and variables of a link to the IDE; only strings (a repeated parameter is not a query). */
+function linkedQuery(req: Request): LinkedQuery | null {
+  const { query, variables } = req.query;
+  if (typeof query !== 'string' && typeof variables !== 'string') return null;
+  return {
+    ...(typeof query === 'string' ? { initialQuery: query } : {}),
+    ...(typeof variables === 'string' ? { initialVariables: variables } : {}),
+  };
 }
 
 /**
@@ -128,15 +235,17 @@ function wantsIde(req: Request): boolean {
  * its assets load without a token and the user pastes one into the header editor:
  * `app.use('/graphql', ideRouter())`.
  */
-export function ideRouter(): Router {
+export function ideRouter(options: { examples?: readonly ExampleTab[] } = {}): Router {
   const router = Router();
   const pages = new Map<string, string>();
+  const examples = options.examples ?? (EXAMPLES_DIR ? loadExampleTabs(EXAMPLES_DIR) : []);
 
   router.get('/', (req: Request, res: Response, next: NextFunction) => {
     if (!wantsIde(req)) return next();
-    let page = pages.get(req.baseUrl);
+    const linked = linkedQuery(req);
+    let page = linked ? renderPage(req.baseUrl, examples, linked) : pages.get(req.baseUrl);
     if (page === undefined) {
-      page = renderPage(req.baseUrl);
+      page = renderPage(req.baseUrl, examples);
       pages.set(req.baseUrl, page);
     }
     const nonce = randomBytes(16).toString('base64');

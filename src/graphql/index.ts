@@ -1,6 +1,6 @@
 // The GraphQL endpoint: Apollo Server 5 on Express 5 at /graphql. CSRF prevention is on
-// (a browser form cannot post a query); Apollo's landing page is off because it loads
-// from a CDN — the IDE for browsers is served separately (./ide.ts).
+// (a browser form or link cannot run a query); Apollo's landing page is off because it
+// loads from a CDN — the IDE for browsers is served separately (./ide.ts).
 import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -44,11 +44,23 @@ export interface GraphQLDependencies {
 
 const QUERY_BODY_LIMIT = '1mb';
 
+/**
+ * Headers that show a request is not one a page on another site could make a browser send
+ * unasked: a cross-origin page can only set them after a CORS preflight, which this
+ * server answers for CORS_ORIGINS alone. Besides Apollo's own two, `Authorization`: every
+ * client sends it with its token, so GET works with any client's default options (urql's,
+ * graphql-request's). A request with a JSON content type needs none of them. Other headers
+ * prove nothing: browsers, extensions and proxies add headers of their own (X-Forwarded-For,
+ * Cache-Control, Sec-*), so "any header beyond the simple ones" would let a forged link
+ * through behind nginx.
+ */
+export const CSRF_PROOF_HEADERS = ['authorization', 'apollo-require-preflight', 'x-apollo-operation-name'];
+
 export async function graphqlRouter(deps: GraphQLDependencies): Promise<Router> {
   const development = deps.config.NODE_ENV === 'development';
   const server = new ApolloServer<GraphQLContext>({
     schema: enforceTimeBudgets(await graphqlSchema(deps.resolvers)),
-    csrfPrevention: true,
+    csrfPrevention: { requestHeaders: CSRF_PROOF_HEADERS },
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     // On by default: exploring the schema in the IDE is a use. GRAPHQL_INTROSPECTION=false hides it.
     introspection: deps.config.GRAPHQL_INTROSPECTION,

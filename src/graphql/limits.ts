@@ -4,9 +4,10 @@
 // free, and every list is charged by its bound times what each item costs. A connection
 // (a field taking `first`) is bounded by the page size asked for (20 when omitted), so
 // `courses(first: 100) { nodes { submissions(first: 100) { nodes { id } } } }` costs
-// 1 + 100 × (1 + 1 + 100 × 1) = 10,201; a plain list by its own `first` or a declared cap
-// (./list-bounds.ts). A count (totalCount, messageCount) reads the rows it counts, so it
-// is charged COUNT_COST, once per connection, not per item.
+// 1 + 100 × (1 + 1 + 100 × 1) = 10,201; a plain list by its own `first`, a declared cap
+// (./list-bounds.ts) or the length of the list argument it answers (`nodes(nodeIds:)`). A
+// count (totalCount, messageCount) reads the rows it counts, so it is charged COUNT_COST,
+// once per connection, not per item.
 //
 // The walk costs each fragment once however often it is spread (its cost is then added
 // at every spread), so a fragment spreading another twice, ten levels deep, is costed in
@@ -39,7 +40,7 @@ import {
   SelectionSetNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from './pagination';
-import { DECLARED_LIST_BOUNDS } from './list-bounds';
+import { ARGUMENT_LIST_BOUNDS, DECLARED_LIST_BOUNDS } from './list-bounds';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -151,7 +152,13 @@ function listBound(parentType: string, field: GraphQLField<unknown, unknown>, ar
     if (typeof args.first === 'number' && args.first >= 0) return args.first;
     return typeof first.defaultValue === 'number' ? first.defaultValue : DEFAULT_PAGE_SIZE;
   }
-  return DECLARED_LIST_BOUNDS[`${parentType}.${field.name}`] ?? null;
+  const coordinate = `${parentType}.${field.name}`;
+  const byArgument = ARGUMENT_LIST_BOUNDS[coordinate];
+  if (byArgument) {
+    const value = args[byArgument.argument];
+    return Array.isArray(value) ? value.length : byArgument.max;
+  }
+  return DECLARED_LIST_BOUNDS[coordinate] ?? null;
 }
 
 /** Fields of `schema` that are lists with no bound the cost can be charged by (schema coordinates). */

@@ -5,6 +5,7 @@
 // field's description. A list with neither stops the server at start.
 import { ArgsType, Field, Int } from 'type-graphql';
 import { BadInputError } from '../errors';
+import { MAX_NODE_IDS } from './node';
 
 /** `first` of a plain list when omitted, and the most it may ask for. */
 export const DEFAULT_LIST_SIZE = 100;
@@ -29,6 +30,14 @@ export const DECLARED_LIST_BOUNDS: Readonly<Record<string, number>> = {
   'SubmissionComment.attachmentIds': MAX_ATTACHMENT_IDS,
   'User.roles': MAX_USER_ROLES,
   'Assignment.submissionTypes': MAX_SUBMISSION_TYPES,
+};
+
+/**
+ * Lists as long as one of their arguments (schema coordinate → argument and its maximum):
+ * charged by the length asked for, or by the maximum where the length is not known.
+ */
+export const ARGUMENT_LIST_BOUNDS: Readonly<Record<string, { argument: string; max: number }>> = {
+  'Query.nodes': { argument: 'nodeIds', max: MAX_NODE_IDS },
 };
 
 function listArgs(defaultSize: number) {

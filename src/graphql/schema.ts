@@ -3,6 +3,7 @@
 import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, BuildSchemaOptions } from 'type-graphql';
 import { callFieldResolversDirectly } from './direct-resolvers';
+import { NodeResolver } from './node';
 import { DateTimeScalar } from './scalars';
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -15,7 +16,8 @@ let built: Promise<GraphQLSchema> | undefined;
 export function graphqlSchema(resolvers: readonly Function[]): Promise<GraphQLSchema> {
   if (!built) {
     const options: BuildSchemaOptions = {
-      resolvers: resolvers as unknown as [Function, ...Function[]], // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+      // The Node queries are the API's own; the domains' types join them through WithNode (./node.ts).
+      resolvers: [NodeResolver, ...resolvers] as [Function, ...Function[]], // eslint-disable-line @typescript-eslint/no-unsafe-function-type
       scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
       // Arguments are checked where they are used (ids, page sizes); no class-validator.
       validate: false,

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import type { Express } from 'express';
 import puppeteer, { Browser, HTTPRequest } from 'puppeteer-core';
 import { loadConfig } from '../../src/config';
 import { createApp } from '../../src/server';
@@ -27,6 +28,50 @@ if (!haveChromium && !process.env.CI) {
   console.warn(`Skipping the GraphQL IDE browser test: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 }
 const browserTest = haveChromium || process.env.CI ? test : test.skip;
+
+/** Debian's Chromium, headless, with a fresh profile (no stored IDE state). */
+function launchChromium(profile: string): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir: profile,
+    // Without the background-networking switches Chromium keeps calling home, which on
+    // a closed network means a stream of failing connections.
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Ingests every Canvas fixture through POST /events of the server at `origin`. */
+async function ingestFixtures(origin: string, headers: Record<string, string> = {}): Promise<void> {
+  for (const name of readdirSync(FIXTURES).filter((f) => f.endsWith('.json'))) {
+    // The text as Canvas sends it: parsing it here would round the 64-bit ids.
+    const res = await fetch(`${origin}/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: readFileSync(path.join(FIXTURES, name), 'utf8'),
+    });
+    expect(`${name}: ${res.status}`).toBe(`${name}: 200`);
+  }
+}
+
+async function listen(app: Express): Promise<{ server: Server; origin: string }> {
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+// A string, not a function: this project compiles without the DOM types.
+const textOf = (selector: string) => `(document.querySelector(${JSON.stringify(selector)})?.textContent ?? '')`;
 
 describe('the GraphQL IDE at GET /graphql', () => {
   let db: TestDatabase;
@@ -45,15 +90,7 @@ describe('the GraphQL IDE at GET /graphql', () => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    for (const name of readdirSync(FIXTURES).filter((f) => f.endsWith('.json'))) {
-      // The text as Canvas sends it: parsing it here would round the 64-bit ids.
-      const res = await fetch(`${origin}/events`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: readFileSync(path.join(FIXTURES, name), 'utf8'),
-      });
-      expect(`${name}: ${res.status}`).toBe(`${name}: 200`);
-    }
+    await ingestFixtures(origin);
   });
 
   afterAll(async () => {
@@ -111,23 +148,7 @@ describe('the GraphQL IDE at GET /graphql', () => {
       const profile = mkdtempSync(path.join(tmpdir(), 'ide-chromium-'));
       let browser: Browser | undefined;
       try {
-        browser = await puppeteer.launch({
-          executablePath: CHROMIUM,
-          headless: true,
-          userDataDir: profile,
-          // Without the background-networking switches Chromium keeps calling home, which on
-          // a closed network means a stream of failing connections.
-          args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        });
+        browser = await launchChromium(profile);
         const page = await browser.newPage();
         await page.setViewport({ width: 1400, height: 900 });
         const requested: string[] = [];
@@ -180,5 +201,118 @@ describe('the GraphQL IDE at GET /graphql', () => {
         rmSync(profile, { recursive: true, force: true });
       }
     },
+  );
+});
+
+// With tokens configured the IDE still loads without one; its first schema fetch is refused
+// until the user pastes a token into Headers, and must then be fetched again by itself.
+describe('the GraphQL IDE with tokens, in Chromium', () => {
+  const READ_TOKEN = 'read-token-0123456789abcdef';
+  const INGEST_TOKEN = 'ingest-token-0123456789abcdef';
+  let db: TestDatabase;
+  let server: Server;
+  let origin: string;
+  let browser: Browser | undefined;
+  let profile: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    const app = await createApp({
+      config: loadConfig({ NODE_ENV: 'test', READ_TOKENS: READ_TOKEN, INGEST_TOKENS: INGEST_TOKEN }),
+      dataSource: db.dataSource,
+      logger: pino({ level: 'silent' }),
+      verifier: null,
+    });
+    ({ server, origin } = await listen(app));
+    await ingestFixtures(origin, { Authorization: `Bearer ${INGEST_TOKEN}` });
+    if (haveChromium) {
+      profile = mkdtempSync(path.join(tmpdir(), 'ide-chromium-'));
+      browser = await launchChromium(profile);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await new Promise((resolve) => server?.close(resolve));
+    await db?.drop();
+  });
+
+  browserTest(
+    'opens the examples as tabs, fetches the schema again once a token is pasted, and runs an example with its variables',
+    async () => {
+      if (!browser) throw new Error(`CI is set but ${CHROMIUM} is missing: apt-get install -y chromium`);
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1400, height: 900 });
+      await page.goto(`${origin}/graphql`, { waitUntil: 'networkidle0', timeout: 20_000 });
+      await page.waitForSelector('.graphiql-execute-button', { timeout: 10_000 });
+
+      // The starter query and one tab per file of examples/, named by their operations.
+      const tabs = (await page.evaluate(
+        `[...document.querySelectorAll('.graphiql-tab .graphiql-tab-button')].map((tab) => tab.textContent.trim())`,
+      )) as string[];
+      expect(tabs).toEqual([
+        'CoursesAndSubmissions',
+        'CommentsPerSubmission',
+        'ConversationActivity',
+        'CourseDashboard',
+        'LateAndMissingSubmissions',
+        'ResourceLinksOfATool',
+      ]);
+
+      // Without a token the schema cannot be fetched: Docs says so.
+      await page.click('button[aria-label="Show Documentation Explorer"]');
+      await page.waitForSelector('.graphiql-doc-explorer-error', { timeout: 10_000 });
+
+      // The user pastes a token; Docs shows the schema without any re-fetch click.
+      await page.click('button[data-name="headers"]');
+      const headersEditor = '.graphiql-editor-tool .graphiql-editor:not(.hidden)';
+      await page.waitForSelector(headersEditor, { visible: true });
+      await page.click(headersEditor);
+      await page.keyboard.type(`{"Authorization": "Bearer ${READ_TOKEN}"}`);
+      await page.waitForFunction(
+        `${textOf('.graphiql-doc-explorer')}.includes('root type for each kind of operation')`,
+        {
+          timeout: 15_000,
+        },
+      );
+      expect(await page.$('.graphiql-doc-explorer-error')).toBeNull();
+
+      // Another tab (its own, empty headers) runs with that token and the variables of its
+      // example's comment, and finds the fixture course; Docs keeps the schema.
+      const index = tabs.indexOf('CourseDashboard');
+      await (await page.$$('.graphiql-tab .graphiql-tab-button'))[index].click();
+      const answer = page.waitForResponse(
+        (res) => res.request().method() === 'POST' && /CourseDashboard/.test(res.request().postData() ?? ''),
+      );
+      await page.click('.graphiql-execute-button');
+      const body = await (await answer).json();
+      expect(body.errors).toBeUndefined();
+      expect(body.data.course.id).toBe(FIXTURE_COURSE_ID);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await page.$('.graphiql-doc-explorer-error')).toBeNull();
+      await page.close();
+    },
+    90_000,
+  );
+
+  browserTest(
+    'opens a link /graphql?query=… with that query in the editor',
+    async () => {
+      if (!browser) throw new Error(`CI is set but ${CHROMIUM} is missing: apt-get install -y chromium`);
+      const page = await browser.newPage();
+      const query = 'query LinkedFromAReport { courses(first: 1) { totalCount } }';
+      await page.goto(`${origin}/graphql?query=${encodeURIComponent(query)}`, {
+        waitUntil: 'networkidle0',
+        timeout: 20_000,
+      });
+      await page.waitForSelector('.graphiql-tab-active', { timeout: 10_000 });
+      expect(await page.evaluate(textOf('.graphiql-tab-active'))).toContain('LinkedFromAReport');
+      await page.waitForFunction(`${textOf('.graphiql-query-editor')}.includes('LinkedFromAReport')`, {
+        timeout: 10_000,
+      });
+      await page.close();
+    },
+    60_000,
   );
 });

@@ -7,7 +7,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from '
 import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
 import { MAX_SUBMISSION_TYPES } from '../../graphql/list-bounds';
-import { WithLocalId } from '../../graphql/local-id';
+import { WithNode } from '../../graphql/node';
 import { ListOrder, listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
 import { courseLoaders, CourseType } from '../courses';
 import { EnrollmentConnection } from '../enrollments';
@@ -35,10 +35,10 @@ const ASSIGNMENTS: TopLevelList<Assignment, AssignmentsArgs> = {
 const UNSUBMITTED_BY_ID: ListOrder = { scope: 'unsubmittedStudents', field: null, direction: 'ASC' };
 
 @Resolver(() => AssignmentType)
-export class AssignmentResolver extends WithLocalId(
-  AssignmentType,
-  'The local part of the id, as Canvas shows it in assignment URLs (/courses/565/assignments/371).',
-) {
+export class AssignmentResolver extends WithNode(AssignmentType, {
+  load: (ctx) => ctx.loaders.of(assignmentLoaders).byId,
+  localId: 'The local part of the id, as Canvas shows it in assignment URLs (/courses/565/assignments/371).',
+}) {
   @Query(() => AssignmentType, { nullable: true, description: 'One assignment by its global id; null when unknown.' })
   assignment(
     @Arg('id', () => ID, { description: 'Global Canvas id of the assignment.' }) id: string,

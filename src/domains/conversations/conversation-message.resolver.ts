@@ -3,7 +3,7 @@
 // domain's loaders).
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
-import { WithLocalId } from '../../graphql/local-id';
+import { WithNode } from '../../graphql/node';
 import { userLoaders, UserType } from '../users';
 import { listPage, TopLevelList } from '../../graphql/pagination';
 import {
@@ -24,7 +24,9 @@ const MESSAGES: TopLevelList<ConversationMessage, MessagesArgs> = {
 };
 
 @Resolver(() => ConversationMessageType)
-export class ConversationMessageResolver extends WithLocalId(ConversationMessageType) {
+export class ConversationMessageResolver extends WithNode(ConversationMessageType, {
+  load: (ctx) => ctx.loaders.of(conversationLoaders).messageById,
+}) {
   @Query(() => ConversationMessageConnection, {
     description: 'Every conversation message, across conversations, oldest first (ascending id).',
   })

@@ -1,8 +1,8 @@
-// Per-request loaders for conversations: by id, participants, and messages (page and
-// count) per conversation. messageCount and messages.totalCount share one count loader.
+// Per-request loaders for conversations: by id, participants, and messages (by id, and a
+// page and count per conversation). messageCount and messages.totalCount share one count loader.
 import type { DataSource } from 'typeorm';
 import { perParentCountLoader, perParentPageLoader, PerParentList } from '../../graphql/pagination';
-import { byIdLoader, childrenLoader } from '../../graphql/context';
+import { byIdLoader, childrenLoader, prime } from '../../graphql/context';
 import { ConversationMessage } from './conversation-message.entity';
 import { ConversationParticipant } from './conversation-participant.entity';
 import { Conversation } from './conversation.entity';
@@ -15,8 +15,9 @@ export function conversationLoaders(dataSource: DataSource) {
     parentProperty: 'conversationId',
   };
   const messageCount = perParentCountLoader(perConversation);
-  const messagePage = perParentPageLoader(perConversation, messageCount);
+  const messageById = byIdLoader(dataSource, ConversationMessage);
+  const messagePage = perParentPageLoader(perConversation, messageCount, (rows) => prime(messageById, rows));
   // BIGINT columns: ordered numerically by the database, not as text.
   const participants = childrenLoader(dataSource, ConversationParticipant, 'conversationId', ['userId']);
-  return { byId, messageCount, messagePage, participants };
+  return { byId, messageById, messageCount, messagePage, participants };
 }

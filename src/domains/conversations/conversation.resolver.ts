@@ -5,7 +5,7 @@ import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
-import { WithLocalId } from '../../graphql/local-id';
+import { WithNode } from '../../graphql/node';
 import { listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
 import { User, userLoaders, UserType } from '../users';
 import { ListArgs, listSize } from '../../graphql/list-bounds';
@@ -24,7 +24,9 @@ const CONVERSATIONS: TopLevelList<Conversation, ConversationsArgs> = {
 };
 
 @Resolver(() => ConversationType)
-export class ConversationResolver extends WithLocalId(ConversationType) {
+export class ConversationResolver extends WithNode(ConversationType, {
+  load: (ctx) => ctx.loaders.of(conversationLoaders).byId,
+}) {
   @Query(() => ConversationType, {
     nullable: true,
     description: 'One conversation by its global id; null when unknown.',

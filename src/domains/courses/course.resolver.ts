@@ -6,7 +6,7 @@ import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
-import { WithLocalId } from '../../graphql/local-id';
+import { WithNode } from '../../graphql/node';
 import { listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
 import {
   AssignmentConnection,
@@ -48,10 +48,10 @@ const COURSES: TopLevelList<Course, CoursesArgs> = {
 };
 
 @Resolver(() => CourseType)
-export class CourseResolver extends WithLocalId(
-  CourseType,
-  'The local part of the id, as Canvas shows it in course URLs (/courses/565).',
-) {
+export class CourseResolver extends WithNode(CourseType, {
+  load: (ctx) => ctx.loaders.of(courseLoaders).byId,
+  localId: 'The local part of the id, as Canvas shows it in course URLs (/courses/565).',
+}) {
   @Query(() => CourseType, {
     nullable: true,
     description: 'One course by its global id; null when no event has named it.',

@@ -4,7 +4,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
-import { WithLocalId } from '../../graphql/local-id';
+import { WithNode } from '../../graphql/node';
 import { listPage, TopLevelList } from '../../graphql/pagination';
 import { courseLoaders, CourseType } from '../courses';
 import { PERSONAL_DATA, personal, userLoaders, UserType } from '../users';
@@ -21,7 +21,9 @@ const ENROLLMENTS: TopLevelList<Enrollment, EnrollmentsArgs> = {
 };
 
 @Resolver(() => EnrollmentType)
-export class EnrollmentResolver extends WithLocalId(EnrollmentType) {
+export class EnrollmentResolver extends WithNode(EnrollmentType, {
+  load: (ctx) => ctx.loaders.of(enrollmentLoaders).byId,
+}) {
   @Query(() => EnrollmentType, { nullable: true, description: 'One enrollment by its global id; null when unknown.' })
   enrollment(
     @Arg('id', () => ID, { description: 'Global Canvas id of the enrollment.' }) id: string,

@@ -4,7 +4,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
-import { WithLocalId } from '../../graphql/local-id';
+import { WithNode } from '../../graphql/node';
 import { listPage, TopLevelList } from '../../graphql/pagination';
 import { courseLoaders, CourseType } from '../courses';
 import {
@@ -25,7 +25,9 @@ const RESOURCE_LINKS: TopLevelList<ResourceLink, ResourceLinksArgs> = {
 };
 
 @Resolver(() => ResourceLinkType)
-export class ResourceLinkResolver extends WithLocalId(ResourceLinkType) {
+export class ResourceLinkResolver extends WithNode(ResourceLinkType, {
+  load: (ctx) => ctx.loaders.of(resourceLinkLoaders).byId,
+}) {
   @Query(() => ResourceLinkType, {
     nullable: true,
     description: 'One resource link by its global id; null when unknown.',

@@ -3,7 +3,7 @@
 // author (through the users domain's loaders).
 import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLContext } from '../../graphql/context';
-import { WithLocalId } from '../../graphql/local-id';
+import { WithNode } from '../../graphql/node';
 import { userLoaders, UserType } from '../users';
 import { MAX_ATTACHMENT_IDS } from '../../graphql/list-bounds';
 import { listPage, TopLevelList } from '../../graphql/pagination';
@@ -20,7 +20,9 @@ const COMMENTS: TopLevelList<SubmissionComment, CommentsArgs> = {
 };
 
 @Resolver(() => SubmissionCommentType)
-export class SubmissionCommentResolver extends WithLocalId(SubmissionCommentType) {
+export class SubmissionCommentResolver extends WithNode(SubmissionCommentType, {
+  load: (ctx) => ctx.loaders.of(submissionLoaders).commentById,
+}) {
   @Query(() => SubmissionCommentConnection, {
     description: 'Every comment, across submissions, filtered and sorted as asked (ascending id by default).',
   })

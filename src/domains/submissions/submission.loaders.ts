@@ -1,5 +1,5 @@
 // Per-request loaders for submissions and what hangs off them: by id, a page (and count)
-// per course and per assignment, comments per submission and per course, history per
+// per course and per assignment, comments by id, per submission and per course, history per
 // submission. Everything fetched as a page is primed into byId, so a comment's `submission`
 // costs no further statement.
 import type { DataSource } from 'typeorm';
@@ -34,7 +34,8 @@ export function submissionLoaders(dataSource: DataSource) {
     parentProperty: 'submissionId',
   };
   const commentCount = perParentCountLoader(perSubmission);
-  const commentPage = perParentPageLoader(perSubmission, commentCount);
+  const commentById = byIdLoader(dataSource, SubmissionComment);
+  const commentPage = perParentPageLoader(perSubmission, commentCount, (rows) => prime(commentById, rows));
 
   // A course's comments: those on its submissions, the course read from the submission.
   const commentsPerCourse: PerParentList<SubmissionComment, CheckedCommentFilter> = {
@@ -57,6 +58,7 @@ export function submissionLoaders(dataSource: DataSource) {
     pageByCourse,
     countByAssignment,
     pageByAssignment,
+    commentById,
     commentCount,
     commentPage,
     commentCountByCourse,

@@ -5,7 +5,7 @@ import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
-import { WithLocalId } from '../../graphql/local-id';
+import { WithNode } from '../../graphql/node';
 import { ListOrder, listPage, PageArgs, pageRequest, TopLevelList } from '../../graphql/pagination';
 import { assignmentLoaders, AssignmentType } from '../assignments';
 import { courseLoaders, CourseType } from '../courses';
@@ -29,10 +29,10 @@ const SUBMISSIONS: TopLevelList<Submission, SubmissionsArgs> = {
 const COMMENTS_OLDEST_FIRST: ListOrder = { scope: 'submissionComments', field: null, direction: 'ASC' };
 
 @Resolver(() => SubmissionType)
-export class SubmissionResolver extends WithLocalId(
-  SubmissionType,
-  'The local part of the id (without the shard), as in Canvas URLs.',
-) {
+export class SubmissionResolver extends WithNode(SubmissionType, {
+  load: (ctx) => ctx.loaders.of(submissionLoaders).byId,
+  localId: 'The local part of the id (without the shard), as in Canvas URLs.',
+}) {
   @Query(() => SubmissionType, { nullable: true, description: 'One submission by its global id; null when unknown.' })
   submission(
     @Arg('id', () => ID, { description: 'Global Canvas id of the submission.' }) id: string,

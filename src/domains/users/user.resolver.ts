@@ -3,7 +3,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
-import { WithLocalId } from '../../graphql/local-id';
+import { WithNode } from '../../graphql/node';
 import { listPage, TopLevelList } from '../../graphql/pagination';
 import { MAX_USER_ROLES } from '../../graphql/list-bounds';
 import { applyUserFilter, UsersArgs } from './user.args';
@@ -27,10 +27,10 @@ export function personal<T>(ctx: GraphQLContext, value: T): T | null {
 }
 
 @Resolver(() => UserType)
-export class UserResolver extends WithLocalId(
-  UserType,
-  'The local part of the id, as Canvas shows it in user URLs (/users/12345).',
-) {
+export class UserResolver extends WithNode(UserType, {
+  load: (ctx) => ctx.loaders.of(userLoaders).byId,
+  localId: 'The local part of the id, as Canvas shows it in user URLs (/users/12345).',
+}) {
   @Query(() => UserType, {
     nullable: true,
     description: 'One user by global id; null when no launch or live event named them.',
