@@ -48,6 +48,13 @@ export const EXAMPLES_DIR = join(__dirname, '..', '..', 'examples');
 /** The text of examples/<name>.graphql. */
 export const example = (name: string) => readFileSync(join(EXAMPLES_DIR, `${name}.graphql`), 'utf8');
 
+/** The variables an example's `# Variables: {…}` comment documents. */
+function documentedVariables(name: string): Record<string, unknown> {
+  const line = /^#.*\bVariables:\s*(\{.*\})\s*$/m.exec(example(name));
+  if (!line) throw new Error(`examples/${name}.graphql documents no variables`);
+  return JSON.parse(line[1]) as Record<string, unknown>;
+}
+
 /** Each example (by file name) with variables that find the data below. */
 export const EXAMPLE_VARIABLES: Record<string, Record<string, unknown>> = {
   'comments-per-submission': { courseId: COURSE, after: null },
@@ -56,6 +63,13 @@ export const EXAMPLE_VARIABLES: Record<string, Record<string, unknown>> = {
   'late-and-missing-submissions': { courseId: COURSE },
   'resource-links-of-a-tool': { toolId: TOOL },
   'who-has-not-submitted': { courseId: COURSE },
+  // The department questions: their own variables (examples/department.ndjson's), which
+  // find this data's course too.
+  ...Object.fromEntries(
+    ['assignment-progress', 'average-score-per-assignment', 'comments-per-day', 'most-active-conversations'].map(
+      (name) => [name, documentedVariables(name)],
+    ),
+  ),
 };
 
 /** Ingests the examples' data through the real event log. */
