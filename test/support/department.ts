@@ -12,7 +12,7 @@
 
 export const DEPARTMENT = {
   rootAccountId: '21070000000000001',
-  courseId: '21070000000000565',
+  courseId: '21070000000000567',
   teacherId: '21070000000009000',
   sectionId: '21070000000004811',
   timeZone: 'America/Chicago',
@@ -361,7 +361,9 @@ export function departmentAnswers(events: DepartmentEvent[]) {
       gradedCount: rows.filter((r) => r.graded_at || r.workflow_state === 'graded').length,
       lateCount: rows.filter((r) => r.late === true).length,
       missingCount: rows.filter((r) => r.missing === true).length,
-      score: scoreFigures(rows.filter((r) => typeof r.score === 'number').map((r) => r.score as number)),
+      score: scoreFigures(
+        rows.filter((r) => r.workflow_state === 'graded' && typeof r.score === 'number').map((r) => r.score as number),
+      ),
     }));
 
   const enrollments = [...newestBy(events, /^enrollment_(created|updated)$/, 'enrollment_id').values()];

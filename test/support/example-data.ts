@@ -63,8 +63,8 @@ export const EXAMPLE_VARIABLES: Record<string, Record<string, unknown>> = {
   'late-and-missing-submissions': { courseId: COURSE },
   'resource-links-of-a-tool': { toolId: TOOL },
   'who-has-not-submitted': { courseId: COURSE },
-  // The department questions: their own variables (examples/department.ndjson's), which
-  // find this data's course too.
+  // The department questions: their documented variables, which find
+  // examples/department.ndjson's course (567), ingested below too.
   ...Object.fromEntries(
     ['assignment-progress', 'average-score-per-assignment', 'comments-per-day', 'most-active-conversations'].map(
       (name) => [name, documentedVariables(name)],
@@ -190,4 +190,6 @@ export async function seedExampleData(db: TestDatabase): Promise<void> {
     enrollmentEvent(gid(626), gid(26), 'StudentEnrollment', 'invited'),
     enrollmentEvent(gid(609), gid(9), 'TeacherEnrollment', 'active'),
   ]);
+  // The department's course (567, ids apart from the ones above), for the reporting examples.
+  await ingest(db, readFileSync(join(EXAMPLES_DIR, 'department.ndjson'), 'utf8').trim().split('\n'));
 }
