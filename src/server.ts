@@ -173,8 +173,9 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
   app.use(
     '/export',
     requireRole(tokens, { anyOf: ['read'], hint: 'send a read or admin token as Authorization: Bearer <token>' }),
+    readConsistency('json'),
     exportRouter({
-      dataSource,
+      readSources,
       declarations: exportDeclarations,
       maxConcurrent: config.EXPORT_CONCURRENCY,
       logger,

@@ -208,6 +208,38 @@ export async function replicationLag(dataSource: DataSource): Promise<number | n
   return lag === null || lag === undefined ? null : Number(lag);
 }
 
+/**
+ * Waits until `replica` has applied every transaction `primary` had committed when this is
+ * called, for at most `timeoutSeconds`: MariaDB's MASTER_GTID_WAIT on the primary's
+ * @@gtid_binlog_pos, or MySQL's WAIT_FOR_EXECUTED_GTID_SET on its @@gtid_executed. False
+ * when it did not catch up in time, or when the servers offer neither (no GTIDs).
+ */
+export async function replicaCaughtUp(
+  primary: DataSource,
+  replica: DataSource,
+  timeoutSeconds: number,
+): Promise<boolean> {
+  const flavours = [
+    { position: 'SELECT @@GLOBAL.gtid_binlog_pos AS pos', wait: 'SELECT MASTER_GTID_WAIT(?, ?) AS waited' },
+    { position: 'SELECT @@GLOBAL.gtid_executed AS pos', wait: 'SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?) AS waited' },
+  ];
+  for (const flavour of flavours) {
+    let rows: Array<{ pos: unknown }>;
+    try {
+      rows = await primary.query(flavour.position);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      continue; // the other server's variable
+    }
+    const [{ waited }] = (await replica.query(flavour.wait, [String(rows[0]?.pos ?? ''), timeoutSeconds])) as {
+      waited: unknown;
+    }[];
+    // 0: caught up; -1 (MariaDB) or 1 (MySQL): timed out.
+    return Number(waited) === 0;
+  }
+  return false;
+}
+
 function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);

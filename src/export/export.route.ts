@@ -15,6 +15,8 @@ import { rowMapper } from '../db/row-mapper';
 import { inTransaction, isSqlite } from '../db/transaction';
 import { BadInputError } from '../errors';
 import { committedLogPosition } from '../log/write-gate';
+import { Consistency, ReadSource, ReadSources, replicaCaughtUp } from '../db/read-sources';
+import { consistencyOf } from '../security/read-consistency';
 import type { Logger } from '../logger';
 import { accessOf } from '../security/access';
 import { decodeExportCursor, encodeExportCursor } from './cursor';
@@ -35,7 +37,8 @@ const CHUNK_ROWS = 100;
 type AnyDeclaration = ExportDeclaration<ObjectLiteral & { id: string }>;
 
 export interface ExportRouterOptions {
-  dataSource: DataSource;
+  /** The primary (the cursor's position) and the read replicas an export may stream from. */
+  readSources: ReadSources;
   declarations: readonly AnyDeclaration[];
   /** Exports running at once in this instance; one more is answered 429. */
   maxConcurrent: number;
@@ -51,7 +54,8 @@ interface Position {
 }
 
 export function exportRouter(options: ExportRouterOptions): express.Router {
-  const { dataSource, logger, maxConcurrent } = options;
+  const { readSources, logger, maxConcurrent } = options;
+  const primary = readSources.primary.dataSource;
   const pageSize = options.pageSize ?? EXPORT_PAGE_SIZE;
   const byName = new Map(options.declarations.map((d) => [d.name, d]));
   let running = 0;
@@ -71,12 +75,19 @@ export function exportRouter(options: ExportRouterOptions): express.Router {
     }
 
     let since: string;
-    let base: SelectQueryBuilder<ObjectLiteral & { id: string }>;
+    let params: ExportParams;
+    // The rows asked for, as a query on `source`; built once on the primary first, so a bad
+    // filter is answered 400 before anything runs.
+    const rowsOn = (source: DataSource) => {
+      const base = source.createQueryBuilder(declaration.entity, 'x');
+      declaration.filter?.(base, params);
+      return base;
+    };
     try {
       const query = parseExportQuery(new URL(req.originalUrl, 'http://localhost').searchParams, declaration.params);
       since = query.since === null ? '0' : decodeExportCursor(query.since);
-      base = dataSource.createQueryBuilder(declaration.entity, 'x');
-      declaration.filter?.(base, query.params as ExportParams);
+      params = query.params as ExportParams;
+      rowsOn(primary);
     } catch (error) {
       if (!(error instanceof BadInputError)) throw error;
       const parameter = error.path?.replace(/^filter\./, '') ?? null;
@@ -95,13 +106,23 @@ export function exportRouter(options: ExportRouterOptions): express.Router {
       // The snapshot's position, before any row is read: a row that changes while the
       // export runs has a higher sequence and is in the next export too.
       let position: string;
+      let source: ReadSource;
       try {
-        position = await committedLogPosition(dataSource);
+        position = await committedLogPosition(primary);
+        source = await streamSource(readSources, consistencyOf(res));
       } catch (error) {
         if (!isDatabaseUnavailable(error)) throw error;
         return res.status(503).json({ error: { message: 'the database is unavailable: retry later' } });
       }
-      const pages = new ExportPages(dataSource, declaration, base, since, position, pageSize);
+      res.setHeader('X-Read-Source', source.name);
+      const pages = new ExportPages(
+        source.dataSource,
+        declaration,
+        rowsOn(source.dataSource),
+        since,
+        position,
+        pageSize,
+      );
       const writer = rowWriter(format, declaration.columns, (column) => Boolean(column.personal) && !admin);
       res.status(200);
       res.setHeader('Content-Type', CONTENT_TYPES[format]);
@@ -127,7 +148,9 @@ export function exportRouter(options: ExportRouterOptions): express.Router {
         // A client that went away is not an error; anything else ends the answer unfinished
         // (no final chunk), so the client can tell it is incomplete.
         if ((error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
-          logger.error({ err: error, export: declaration.name }, 'export failed');
+          // A replica that went away leaves rotation; the client's retry reads elsewhere.
+          readSources.failed(source, error);
+          logger.error({ err: error, export: declaration.name, source: source.name }, 'export failed');
         }
         res.destroy();
       }
@@ -136,6 +159,29 @@ export function exportRouter(options: ExportRouterOptions): express.Router {
     }
   });
   return router;
+}
+
+/** Seconds an export waits for its replica to apply what the cursor's position covers. */
+const REPLICA_CATCH_UP_SECONDS = 5;
+
+/**
+ * Where an export streams from: the request's replica (one per answer, as GraphQL), once it
+ * has applied everything the primary had committed at the cursor's position — a replica
+ * behind it would leave out rows the cursor says were exported, and the next `since=` would
+ * skip them for good. A replica that does not catch up in time, or fails, gives way to the
+ * primary.
+ */
+async function streamSource(readSources: ReadSources, consistency: Consistency): Promise<ReadSource> {
+  const source = readSources.pick(consistency);
+  if (!source.replica) return source;
+  try {
+    if (await replicaCaughtUp(readSources.primary.dataSource, source.dataSource, REPLICA_CATCH_UP_SECONDS)) {
+      return source;
+    }
+  } catch (error) {
+    if (!readSources.failed(source, error)) throw error;
+  }
+  return readSources.primary;
 }
 
 /**
