@@ -51,12 +51,13 @@ export interface RawConnection {
   transaction(work: () => Promise<void> | void): Promise<void>;
   insertRows(table: string, columns: string[], rows: unknown[][]): Promise<void> | void;
   query(sql: string, params?: unknown[]): Promise<unknown[]>;
-  /** Empties every table except the migrations bookkeeping. */
+  /** Empties every table except the migrations bookkeeping and the log write gate. */
   truncateAll(): Promise<void>;
   close(): Promise<void>;
 }
 
-const KEEP = new Set(['migrations', 'typeorm_metadata']);
+// log_write_gate: the one row exports' cursor locks (src/log/write-gate.ts), made by its migration.
+const KEEP = new Set(['migrations', 'typeorm_metadata', 'log_write_gate']);
 
 export async function rawConnection(url: string): Promise<RawConnection> {
   return url.startsWith('sqlite:') ? sqliteRaw(url.slice('sqlite:'.length)) : mysqlRaw(url);

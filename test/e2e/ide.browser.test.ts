@@ -253,11 +253,16 @@ describe('the GraphQL IDE with tokens, in Chromium', () => {
       )) as string[];
       expect(tabs).toEqual([
         'CoursesAndSubmissions',
+        'AssignmentProgress',
+        'AverageScorePerAssignment',
+        'CommentsPerDay',
         'CommentsPerSubmission',
         'ConversationActivity',
         'CourseDashboard',
         'LateAndMissingSubmissions',
+        'MostActiveConversations',
         'ResourceLinksOfATool',
+        'WhoHasNotSubmitted',
       ]);
 
       // Without a token the schema cannot be fetched: Docs says so.

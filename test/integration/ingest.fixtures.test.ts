@@ -60,6 +60,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
     expect(BigInt(String(b.submission_id))).toBeGreaterThan(2n ** 53n);
     const submission = await rowOrFail(db(), Submission, { id: String(b.submission_id) });
     expect(submission).toEqual({
+      changedSeq: expect.any(String), // exports: the log sequence of the last change
       id: b.submission_id,
       assignmentId: b.assignment_id,
       userId: b.user_id,
@@ -92,6 +93,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
     const b = e.body;
     const submission = await rowOrFail(db(), Submission, { id: String(b.submission_id) });
     expect(submission).toEqual({
+      changedSeq: expect.any(String), // exports: the log sequence of the last change
       id: b.submission_id,
       assignmentId: b.assignment_id,
       userId: b.user_id,
@@ -155,6 +157,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
     const commentId = widen(b.submission_comment_id, e);
     const comment = await rowOrFail(db(), SubmissionComment, { id: commentId });
     expect(comment).toEqual({
+      changedSeq: expect.any(String), // exports: the log sequence of the last change
       id: commentId,
       submissionId: widen(b.submission_id, e),
       authorId: widen(b.user_id, e),
@@ -189,6 +192,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       expect(b.context_type).toBe('Course');
       const assignment = await rowOrFail(db(), Assignment, { id: String(b.assignment_id) });
       expect(assignment).toEqual({
+        changedSeq: expect.any(String), // exports: the log sequence of the last change
         id: b.assignment_id,
         courseId: b.context_id,
         title: b.title,
@@ -232,7 +236,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
         `${at(b.updated_at).toISOString()}|${at(updated.metadata.event_time).toISOString()}|`,
       ),
       fieldVersions: expect.any(String),
-      changedSeq: null,
+      changedSeq: expect.any(String), // exports: the log sequence of the last change
     });
     expect(created.body.course_section_id).not.toBe(b.course_section_id);
   });
@@ -253,6 +257,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       const e = f(name);
       const assignment = await rowOrFail(db(), Assignment, { id: String(e.body.assignment_id) });
       expect(assignment).toEqual({
+        changedSeq: expect.any(String), // exports: the log sequence of the last change
         id: e.body.assignment_id,
         courseId: e.metadata.context_type === 'Course' ? e.metadata.context_id : null,
         title: null,
@@ -278,6 +283,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
     const b = updated.body;
     const link = await rowOrFail(db(), ResourceLink, { id: String(b.resource_link_id) });
     expect(link).toEqual({
+      changedSeq: expect.any(String), // exports: the log sequence of the last change
       id: b.resource_link_id,
       uuid: b.resource_link_uuid,
       lookupUuid: b.lookup_uuid,
@@ -309,6 +315,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
       const latest = events.reduce((a, e) => (+at(e.metadata.event_time) > +at(a.metadata.event_time) ? e : a));
       const course = await rowOrFail(db(), Course, { id: courseId });
       expect(course).toEqual({
+        changedSeq: expect.any(String), // exports: the log sequence of the last change
         id: courseId,
         accountId: latest.metadata.context_account_id,
         sisSourceId: latest.metadata.context_sis_source_id,
@@ -375,6 +382,7 @@ describeEachDatabase('ingesting every Canvas fixture', (db) => {
     const id = widen(b.message_id, e);
     const conversationId = widen(b.conversation_id, e);
     expect(await rowOrFail(db(), ConversationMessage, { id })).toEqual({
+      changedSeq: expect.any(String), // exports: the log sequence of the last change
       id,
       conversationId,
       authorId: widen(b.author_id, e),

@@ -20,8 +20,8 @@ describe('stats filters', () => {
   });
 
   it('refuses to ignore a filter field it has no condition for', () => {
-    expect(() => messageStatsFilter({ courseId: '5' } as never)).toThrow(
-      'MessageFilter.courseId has no stats condition',
+    expect(() => messageStatsFilter({ sectionId: '5' } as never)).toThrow(
+      'MessageFilter.sectionId has no stats condition',
     );
     expect(() => submissionStatsFilter({ sectionId: '5' } as never)).toThrow('SubmissionFilter.sectionId');
     // Absent and null fields are "not given".
