@@ -60,37 +60,62 @@ export function canvasExtension(entity: unknown): Record<string, unknown> {
   return isObject(extension) ? extension : {};
 }
 
+/** The digits of an IRI as a Canvas id; beyond 64 bits they are an issue, not a thrown error. */
+function idOf(digits: string, ctx: z.core.$RefinementCtx): string {
+  const id = canvasId.safeParse(digits);
+  if (id.success) return id.data;
+  for (const issue of id.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+  return z.NEVER;
+}
+
 /**
- * A zod schema for an entity reference `{id: "urn:instructure:canvas:<kind>:<digits>"}`,
- * giving the Canvas id (kept as a decimal string). A wrong kind or a malformed IRI is an
- * issue at `.id`, so the event is kept INVALID with the path named.
+ * A zod schema for an IRI `urn:instructure:canvas:<kind>:<digits>`, giving the Canvas id
+ * (kept as a decimal string). A wrong kind or a malformed IRI is an issue at its path, so
+ * the event is kept INVALID with the path named.
  */
-export const canvasEntity = (kind: string) =>
-  z.looseObject({
-    id: z.unknown().transform((value, ctx): string => {
-      const parsed = parseCanvasIri(value);
-      if (parsed?.kind === kind) return canvasId.parse(parsed.id);
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          value === undefined
-            ? 'is required'
-            : `must be a Canvas ${kind} IRI (urn:instructure:canvas:${kind}:<id>), got ${describe(value)}`,
-      });
-      return z.NEVER;
-    }),
+export const canvasIri = (kind: string) =>
+  z.unknown().transform((value, ctx): string => {
+    const parsed = parseCanvasIri(value);
+    if (parsed?.kind === kind) return idOf(parsed.id, ctx);
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        value === undefined
+          ? 'is required'
+          : `must be a Canvas ${kind} IRI (urn:instructure:canvas:${kind}:<id>), got ${describe(value)}`,
+    });
+    return z.NEVER;
   });
 
-/** An entity's Canvas extension, with the fields a projector reads (absent and null stay distinct). */
+/** A zod schema for an entity reference `{id: "urn:instructure:canvas:<kind>:<digits>"}` (see canvasIri). */
+export const canvasEntity = (kind: string) => z.looseObject({ id: canvasIri(kind) });
+
+/**
+ * A course section's IRI, `urn:instructure:canvas:course:<course id>:section:<section id>`
+ * (which parseCanvasIri does not take: it names the course too), giving the section id.
+ */
+export const canvasSectionIri = z.unknown().transform((value, ctx): string => {
+  const match = typeof value === 'string' && /^urn:instructure:canvas:course:\d{1,20}:section:(\d{1,20})$/.exec(value);
+  if (match) return idOf(match[1], ctx);
+  ctx.addIssue({
+    code: 'custom',
+    message: `must be a Canvas section IRI (urn:instructure:canvas:course:<id>:section:<id>), got ${describe(value)}`,
+  });
+  return z.NEVER;
+});
+
+/**
+ * An entity's Canvas extension, with the fields a projector reads (absent and null stay
+ * distinct). No extension reads as an empty one: its optional fields are absent, and a
+ * required one is missing.
+ */
 export const canvasExtensionOf = <T extends z.ZodRawShape>(shape: T) => {
   const extension = z.looseObject(shape);
   return z
     .record(z.string(), z.unknown())
     .optional()
-    .transform((extensions, ctx): Partial<z.output<typeof extension>> => {
-      const value = extensions?.[CANVAS_EXTENSION];
-      if (value == null) return {};
-      const parsed = extension.safeParse(value);
+    .transform((extensions, ctx): z.output<typeof extension> => {
+      const parsed = extension.safeParse(extensions?.[CANVAS_EXTENSION] ?? {});
       if (parsed.success) return parsed.data;
       for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [CANVAS_EXTENSION, ...issue.path] });
       return z.NEVER;

@@ -79,6 +79,15 @@ export interface Projector<Body = unknown> {
   project(event: ProjectedEvent<Body>, store: ProjectionStore): Promise<void>;
   /** The rows `project` will read by id, so a batch reads (and locks) them all at once, in order. Optional: a row not named is read when needed. */
   rowsOf?(event: Omit<ProjectedEvent<Body>, 'sequence'>): RowRef[];
+  /**
+   * Whether an event of its names is of the kind it projects, from the unparsed body: for
+   * a name shared with kinds it does not know (Caliper's `Event:Created:Entity` is an
+   * enrollment, an enrollment state, a group category, …). Absent: every event of its
+   * names. An event no projector takes is kept UNPROJECTED, like one whose name none
+   * knows: its body is not checked against this projector, and nothing (not even its
+   * course and user) is projected.
+   */
+  takes?(body: unknown): boolean;
 }
 
 /** Runs for every projected event, whatever its name (e.g. its course). */
@@ -111,9 +120,9 @@ export class ProjectorRegistry {
       }
     }
   }
-  /** The projectors of an event name, in module order (none: the event is kept unprojected). */
-  forEvent(name: string): readonly Registered<Projector>[] {
-    return this.byName.get(name) ?? [];
+  /** The projectors of an event that take it (see Projector.takes), in module order (none: the event is kept unprojected). */
+  forEvent(name: string, body: unknown): readonly Registered<Projector>[] {
+    return (this.byName.get(name) ?? []).filter(({ projector }) => projector.takes?.(body) ?? true);
   }
   get eventNames(): string[] {
     return [...this.byName.keys()].sort();

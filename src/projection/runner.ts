@@ -39,11 +39,11 @@ export type ProjectedClassification = Extract<Classification, { status: 'PROJECT
 
 /**
  * Decides what happens to an enveloped event: project it, keep it unprojected (no
- * projector knows its name), or keep it as invalid (its metadata, or its body by any of
+ * projector takes it), or keep it as invalid (its metadata, or its body by any of
  * its projectors' schemas, is wrong: the first error in module order is the reason).
  */
 export function classify(registry: ProjectorRegistry, event: ClassifiableEvent): Classification {
-  const registered = registry.forEvent(event.name);
+  const registered = registry.forEvent(event.name, event.body);
   if (registered.length === 0) return { status: 'UNPROJECTED', error: null };
   const metadata = canvasMetadata.safeParse(event.metadata);
   if (!metadata.success) return { status: 'INVALID', error: describeIssues(metadata.error, 'metadata') };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import { Assignment } from '../../src/domains/assignments/assignment.entity';
+import { Enrollment } from '../../src/domains/enrollments/enrollment.entity';
 import { Submission } from '../../src/domains/submissions/submission.entity';
 import { EventLog } from '../../src/ingest/event-log';
 import { importNdjson } from '../../src/ingest/ndjson-import';
@@ -77,6 +78,22 @@ const TWINS: Record<string, { canvas: Json; caliper: Json }> = {
   },
   assignment_created: { caliper: doc('caliper', 'assignment_created'), canvas: doc('canvas', 'assignment_created') },
   assignment_updated: { caliper: doc('caliper', 'assignment_updated'), canvas: doc('canvas', 'assignment_updated') },
+  enrollment_created: { caliper: doc('caliper', 'enrollment_created'), canvas: doc('canvas', 'enrollment_created') },
+  enrollment_updated: {
+    caliper: doc('caliper', 'enrollment_updated'),
+    canvas: patched(doc('canvas', 'enrollment_updated'), {
+      'metadata.event_time': '2019-11-01T19:11:19.407Z',
+      'metadata.user_id': '21070000000000987',
+      'metadata.user_login': 'oxana',
+      'metadata.user_sis_id': 'ABC123',
+      'body.enrollment_id': '21070000000549222',
+      'body.user_id': '21070000000093482',
+      'body.course_section_id': '21070000000509348',
+      'body.user_name': 'Isaac Newton',
+      'body.created_at': '2019-10-11T13:16:23.000Z',
+      'body.updated_at': '2019-11-01T19:11:18.000Z',
+    }),
+  },
 };
 
 /** The columns Caliper carries, per table: what a Caliper event alone must project as its twin does. */
@@ -92,6 +109,17 @@ const CARRIED: Record<string, string[]> = {
     'lockAt',
     'pointsPossible',
     'firstSeenAt',
+  ],
+  enrollments: [
+    'id',
+    'courseId',
+    'userId',
+    'courseSectionId',
+    'type',
+    'workflowState',
+    'userName',
+    'createdAt',
+    'updatedAt',
   ],
   courses: ['id', 'firstSeenAt', 'lastActivityAt'],
   users: ['id', 'lastSeenAt', 'login', 'sisId'],
@@ -112,8 +140,8 @@ async function readModels(db: () => { dataSource: import('typeorm').DataSource }
 }
 
 /** The columns Caliper carries that `caliper` (read models from a Caliper event alone) holds, from `models`. */
-function carried(models: Record<string, Json[]>, caliper: Record<string, Json[]>, twinOf: 'assignment' | 'submission') {
-  const tables = twinOf === 'submission' ? ['submissions', 'courses', 'users'] : ['assignments', 'courses', 'users'];
+function carried(models: Record<string, Json[]>, caliper: Record<string, Json[]>, twinOf: string) {
+  const tables = [`${twinOf}s`, 'courses', 'users'];
   return Object.fromEntries(
     tables.map((t) => [
       t,
@@ -277,7 +305,7 @@ describeEachDatabase('Caliper 1.1 over POST /events', (db) => {
 
   describe.each(Object.keys(TWINS))('%s and its Canvas-format twin', (name) => {
     const { canvas, caliper } = TWINS[name];
-    const twinOf = name.startsWith('submission') ? 'submission' : 'assignment';
+    const twinOf = name.split('_')[0];
 
     it('alone, the Caliper event projects what it carries as the twin does', async () => {
       expect((await post(caliper)).items[0].status).toBe('stored');
@@ -364,6 +392,126 @@ describeEachDatabase('Caliper 1.1 over POST /events', (db) => {
       description: null,
       pointsPossible: 100,
     });
+  });
+
+  /** The Caliper enrollment_updated example with its Canvas extension patched (undefined deletes a key). */
+  const enrollmentAt = (uuid: string, patch: Record<string, unknown>, extension: Record<string, unknown> = {}) => {
+    const e = patched(event('enrollment_updated'), { id: uuid, ...patch });
+    const ext = e.object.extensions['com.instructure.canvas'];
+    for (const [key, value] of Object.entries(extension)) {
+      if (value === undefined) delete ext[key];
+      else ext[key] = value;
+    }
+    return envelope(e);
+  };
+
+  it('a Caliper enrollment alone: each field of its extension, the course from course_id (group is the section)', async () => {
+    expect((await post(TWINS.enrollment_created.caliper)).items[0].status).toBe('stored');
+    expect(await rowOrFail(db(), Enrollment, { id: '21070000000046825' })).toMatchObject({
+      courseId: '21070000000000565',
+      userId: '21070000000020064',
+      courseSectionId: '21070000000004811',
+      type: 'StudentEnrollment',
+      role: null,
+      roleId: null,
+      workflowState: 'invited',
+      userName: 'Isaac Newton',
+      createdAt: new Date('2018-10-09T21:07:33Z'),
+      updatedAt: new Date('2018-10-09T21:07:33Z'),
+    });
+    const models = await readModels(db);
+    expect(models.courses.map((c) => c.id)).toEqual(['21070000000000565']);
+    expect(models.users.map((u) => u.id).sort()).toEqual(['21070000000000001', '21070000000020064']);
+    // enrollment_updated has dateModified: it is the clock; dateCreated stays createdAt.
+    await post(TWINS.enrollment_updated.caliper);
+    expect(await rowOrFail(db(), Enrollment, { id: '21070000000549222' })).toMatchObject({
+      createdAt: new Date('2019-10-11T13:16:23Z'),
+      updatedAt: new Date('2019-11-01T19:11:18Z'),
+    });
+  });
+
+  it('an enrollment field a Caliper event leaves out is kept; one it sends as null is cleared', async () => {
+    const id = '21070000000549222';
+    // Caliper has no role: a Canvas-format one that says it keeps it.
+    await postEvents(app, patched(TWINS.enrollment_updated.canvas, { 'body.role': 'StudentEnrollment' }));
+    await post(
+      enrollmentAt(
+        'urn:uuid:1',
+        { 'object.dateModified': '2020-01-01T00:00:00.000Z' },
+        { workflow_state: 'active', user_name: undefined, type: undefined, course_section_id: undefined },
+      ),
+    );
+    expect(await rowOrFail(db(), Enrollment, { id })).toMatchObject({
+      workflowState: 'active',
+      userName: 'Isaac Newton',
+      type: 'StudentEnrollment',
+      role: 'StudentEnrollment',
+      courseSectionId: '21070000000509348',
+      updatedAt: new Date('2020-01-01T00:00:00Z'),
+    });
+    await post(
+      enrollmentAt(
+        'urn:uuid:2',
+        { 'object.dateModified': '2020-01-02T00:00:00.000Z' },
+        { user_name: null, course_section_id: null, workflow_state: undefined },
+      ),
+    );
+    expect(await rowOrFail(db(), Enrollment, { id })).toMatchObject({
+      workflowState: 'active',
+      userName: null,
+      courseSectionId: null,
+      type: 'StudentEnrollment',
+      role: 'StudentEnrollment',
+    });
+    // An older Caliper event changes nothing it is older for.
+    await post(enrollmentAt('urn:uuid:3', {}, { workflow_state: 'deleted', user_name: 'Old Name' }));
+    expect(await rowOrFail(db(), Enrollment, { id })).toMatchObject({ workflowState: 'active', userName: null });
+  });
+
+  it('the other kinds named Event:Created/Modified:Entity, enrollment states too, stay unprojected as their twins', async () => {
+    const others = [
+      'assignment_override_created',
+      'assignment_override_updated',
+      'enrollment_state_created',
+      'enrollment_state_updated',
+      'group_category_created',
+      'user_account_association_created',
+    ];
+    const body = await post(envelope(...others.map(event)));
+    expect(body.items.map((i: Json) => [i.name, i.status])).toEqual(
+      others.map(() => [expect.stringMatching(/^caliper:Event:(Created|Modified):Entity$/), 'unprojected']),
+    );
+    // Not even their course and user: nothing is projected of them.
+    expect(Object.values(await snapshotProjections(db().dataSource)).flat()).toEqual([]);
+  });
+
+  it('keeps a malformed Caliper enrollment INVALID, with the field and what was wrong', async () => {
+    const ext = 'object.extensions.com.instructure.canvas';
+    const body = await post(
+      envelope(
+        ...[
+          { user_id: undefined },
+          { user_id: 'urn:instructure:canvas:course:1' },
+          { course_section_id: 'urn:instructure:canvas:section:4811' },
+          { course_id: 'urn:instructure:canvas:course:99999999999999999999' },
+          { workflow_state: 'x'.repeat(33) },
+        ].map((extension, i) => enrollmentAt(`urn:uuid:bad-${i}`, {}, extension).data[0]),
+      ),
+    );
+    expect(body.items.map((i: Json) => [i.status, i.reason])).toEqual([
+      ['invalid', `${ext}.user_id: is required`],
+      [
+        'invalid',
+        `${ext}.user_id: must be a Canvas user IRI (urn:instructure:canvas:user:<id>), got "urn:instructure:canvas:course:1"`,
+      ],
+      [
+        'invalid',
+        `${ext}.course_section_id: must be a Canvas section IRI (urn:instructure:canvas:course:<id>:section:<id>), got "urn:instructure:canvas:section:4811"`,
+      ],
+      ['invalid', expect.stringMatching(/^object\.extensions\.com\.instructure\.canvas\.course_id: .*64/)],
+      ['invalid', expect.stringMatching(/^object\.extensions\.com\.instructure\.canvas\.workflow_state: /)],
+    ]);
+    expect(await db().dataSource.getRepository(Enrollment).count()).toBe(0);
   });
 });
 

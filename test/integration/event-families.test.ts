@@ -72,11 +72,12 @@ describe('every registered Caliper event', () => {
     ),
   );
 
-  it('includes the Caliper twins of the projected submission and assignment events', () => {
+  it('includes the Caliper twins of the projected submission, assignment and enrollment events', () => {
     expect(caliperNames).toEqual(
       expect.arrayContaining([
         'caliper:AssignableEvent:Submitted:Attempt',
         'caliper:Event:Created:AssignableDigitalResource',
+        'caliper:Event:Created:Entity',
       ]),
     );
   });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { canvasId, instant, optionalNullable, text, varchar } from '../../canvas/fields';
 import { mergeFields } from '../../projection/field-versions';
 import { activityTime, globalId, isNewer, ProjectedEvent, Projector, stateVersion } from '../../projection/projector';
+import type { ProjectionStore } from '../../projection/store';
 import { Course, recordCourse } from '../courses';
 import { recordUser, User } from '../users';
 import { Enrollment } from './enrollment.entity';
@@ -29,9 +30,12 @@ const body = z.looseObject({
 
 type EnrollmentBody = z.output<typeof body>;
 
-type Fields = Omit<Enrollment, 'id' | 'stateVersion' | 'fieldVersions' | 'changedSeq'>;
+/** What an enrollment event (in either format) says: each field it carries, undefined when it does not (never erases). */
+export type EnrollmentFields = {
+  [K in keyof Omit<Enrollment, 'id' | 'stateVersion' | 'fieldVersions' | 'changedSeq'>]?: Enrollment[K] | undefined;
+} & { courseId: string; userId: string };
 
-function fieldsOf(event: ProjectedEvent<EnrollmentBody>, clock: Date): { [K in keyof Fields]: Fields[K] | undefined } {
+function fieldsOf(event: ProjectedEvent<EnrollmentBody>, clock: Date): EnrollmentFields {
   const b = event.body;
   return {
     courseId: globalId(event, b.course_id),
@@ -55,21 +59,40 @@ export const enrollmentProjector: Projector<EnrollmentBody> = {
     [Course, globalId(event, event.body.course_id)],
     [User, globalId(event, event.body.user_id)],
   ],
-  async project(event, store) {
-    const b = event.body;
-    const id = globalId(event, b.enrollment_id);
-    const clock = b.updated_at ?? event.time;
-    const version = stateVersion(event, clock);
-    const current = await store.read(Enrollment, { id });
-    const merged = mergeFields<Enrollment>(fieldsOf(event, clock), version, current?.fieldVersions);
-    // An event whose clock is too far ahead sets nothing (isNewer), so it creates no
-    // enrollment either: a new row always has its course and user.
-    if (current || isNewer(version, null)) {
-      const changes: Partial<Enrollment> = { ...merged.changes, fieldVersions: merged.fieldVersions };
-      if (isNewer(version, current?.stateVersion)) changes.stateVersion = version;
-      await store.write(Enrollment, current, { id }, changes);
-    }
-    await recordCourse(store, globalId(event, b.course_id), event);
-    await recordUser(store, globalId(event, b.user_id), activityTime(event), () => ({}));
+  project(event, store) {
+    const clock = event.body.updated_at ?? event.time;
+    return applyEnrollmentFields(
+      store,
+      globalId(event, event.body.enrollment_id),
+      event,
+      clock,
+      fieldsOf(event, clock),
+    );
   },
 };
+
+/**
+ * Applies what an enrollment event says (in either format) to enrollment `id`: each field
+ * it carries that is newer, by `clock`, than the value the row holds; then records its
+ * course and user.
+ */
+export async function applyEnrollmentFields(
+  store: ProjectionStore,
+  id: string,
+  event: ProjectedEvent<unknown>,
+  clock: Date,
+  fields: EnrollmentFields,
+): Promise<void> {
+  const version = stateVersion(event, clock);
+  const current = await store.read(Enrollment, { id });
+  const merged = mergeFields<Enrollment>(fields, version, current?.fieldVersions);
+  // An event whose clock is too far ahead sets nothing (isNewer), so it creates no
+  // enrollment either: a new row always has its course and user.
+  if (current || isNewer(version, null)) {
+    const changes: Partial<Enrollment> = { ...merged.changes, fieldVersions: merged.fieldVersions };
+    if (isNewer(version, current?.stateVersion)) changes.stateVersion = version;
+    await store.write(Enrollment, current, { id }, changes);
+  }
+  await recordCourse(store, fields.courseId, event);
+  await recordUser(store, fields.userId, activityTime(event), () => ({}));
+}
