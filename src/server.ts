@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import pinoHttp from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
-import { ReadSources } from './db/read-sources';
+import { ReadSources, withTimeout } from './db/read-sources';
 import { buildProjectorRegistry, exportDeclarations, resolvers } from './modules';
 import { exportRouter } from './export/export.route';
 import { graphqlRouter } from './graphql';
@@ -216,15 +216,6 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
 }
 
 const READINESS_TIMEOUT_MS = 3000;
-
-function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    work()
-      .then(resolve, reject)
-      .finally(() => clearTimeout(timer));
-  });
-}
 
 /** The app's read sources, for whoever owns the process (main.ts stops their checks at shutdown). */
 export function readSourcesOf(app: express.Express): ReadSources {

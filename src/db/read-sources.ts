@@ -240,7 +240,8 @@ export async function replicaCaughtUp(
   return false;
 }
 
-function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
+/** `work`'s answer, or a failure once `ms` have passed without one. */
+export function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     work()

@@ -23,23 +23,13 @@ export const DEPARTMENT = {
   assignmentId: '21070000000000703',
 } as const;
 
+import { random } from '../../bench/lib/corpus';
+
 const gid = (local: number) => `2107${String(local).padStart(13, '0')}`;
 
 export interface DepartmentEvent {
   metadata: Record<string, unknown>;
   body: Record<string, unknown>;
-}
-
-/** mulberry32: a small seeded generator, so the course is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -96,7 +86,7 @@ const INACTIVE = new Map([
 ]);
 
 export function departmentEvents(): DepartmentEvent[] {
-  const random = seeded(2107);
+  const next = random(2107);
   const events: DepartmentEvent[] = [];
   const teacher = DEPARTMENT.teacherId;
   const opened = chicago('2026-10-01T08:00:00');
@@ -156,10 +146,10 @@ export function departmentEvents(): DepartmentEvent[] {
         assignment_id: gid(assignment.local),
         user_id: userId,
       };
-      const roll = random();
+      const roll = next();
       const future = due > Date.parse('2026-11-03T00:00:00Z');
       if (roll < 0.1 || (future && roll < 0.6)) continue; // not submitted, no submission row yet
-      const gradedAt = iso(due + (2 + Math.floor(random() * 40)) * 3_600_000);
+      const gradedAt = iso(due + (2 + Math.floor(next() * 40)) * 3_600_000);
       if (roll < 0.18 && !future) {
         // Missing: Canvas grades it 0 automatically, without a submitted_at.
         events.push(
@@ -178,9 +168,7 @@ export function departmentEvents(): DepartmentEvent[] {
         continue;
       }
       const late = roll < 0.33;
-      const submittedAt = iso(
-        late ? due + (1 + Math.floor(random() * 30)) * 3_600_000 : due - random() * 86_400_000 * 3,
-      );
+      const submittedAt = iso(late ? due + (1 + Math.floor(next() * 30)) * 3_600_000 : due - next() * 86_400_000 * 3);
       const submitted = {
         ...submission,
         workflow_state: 'submitted',
@@ -192,11 +180,11 @@ export function departmentEvents(): DepartmentEvent[] {
         updated_at: submittedAt,
       };
       events.push(event('submission_created', submittedAt, userId, submitted));
-      const graded = !future && random() < 0.8;
+      const graded = !future && next() < 0.8;
       if (graded) {
         const gradedTime =
           Date.parse(gradedAt) > Date.parse(submittedAt) ? gradedAt : iso(Date.parse(submittedAt) + 3_600_000);
-        const score = Math.round(assignment.points * (0.45 + random() * 0.55) * 2) / 2;
+        const score = Math.round(assignment.points * (0.45 + next() * 0.55) * 2) / 2;
         events.push(
           event('submission_updated', gradedTime, teacher, {
             ...submitted,
@@ -210,9 +198,9 @@ export function departmentEvents(): DepartmentEvent[] {
         );
         // Feedback: comments from the teacher, some answered, spread over the days
         // either side of the DST change (Sunday 2026-11-01, 02:00 CDT → 01:00 CST).
-        const comments = Math.floor(random() * 3);
+        const comments = Math.floor(next() * 3);
         for (let c = 0; c < comments; c += 1) {
-          const day = Date.parse('2026-10-29T05:00:00Z') + Math.floor(random() * 6 * 86_400_000);
+          const day = Date.parse('2026-10-29T05:00:00Z') + Math.floor(next() * 6 * 86_400_000);
           const createdAt = iso(day);
           commentId += 1;
           const author = c === 1 ? userId : teacher;
@@ -270,7 +258,7 @@ export function departmentEvents(): DepartmentEvent[] {
     const from = Date.parse(conversation.from);
     for (let m = 0; m < conversation.messages; m += 1) {
       messageId += 1;
-      const createdAt = iso(from + Math.floor((m + random()) * 12 * 3_600_000));
+      const createdAt = iso(from + Math.floor((m + next()) * 12 * 3_600_000));
       const author = m % 2 === 0 ? teacher : gid(STUDENTS[(conversation.local + m) % 30]);
       events.push(
         event('conversation_message_created', createdAt, author, {
