@@ -10,6 +10,8 @@
 // `departmentAnswers` computes the five department questions from the events alone, in
 // plain TypeScript, so the test compares the service's answers with an independent count.
 
+import { random } from '../../bench/lib/corpus';
+
 export const DEPARTMENT = {
   rootAccountId: '21070000000000001',
   courseId: '21070000000000567',
@@ -22,8 +24,6 @@ export const DEPARTMENT = {
   /** The assignment whose unsubmitted students the example lists. */
   assignmentId: '21070000000000703',
 } as const;
-
-import { random } from '../../bench/lib/corpus';
 
 const gid = (local: number) => `2107${String(local).padStart(13, '0')}`;
 
