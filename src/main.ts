@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const [
     { databaseKind, openDataSource },
     { entities, migrations },
-    { createApp, startDraining },
+    { createApp, serveSubscriptions, startDraining },
     { startRejectedSweeper },
   ] = await Promise.all([
     import('./db/data-source'),
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     },
     app,
   );
+  const closeSubscriptions = serveSubscriptions(app, server);
   // Installed before listening: a signal that comes as soon as the port answers must find them.
   let stopping = false;
   const stop = async (signal: string) => {
@@ -111,6 +112,8 @@ async function main(): Promise<void> {
       process.exit(0);
     });
     server.closeIdleConnections();
+    // Live subscriptions never finish on their own: closed (1001) so clients reconnect elsewhere.
+    closeSubscriptions().catch((error) => logger.warn({ err: error }, 'closing live subscriptions failed'));
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

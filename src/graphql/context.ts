@@ -6,6 +6,7 @@ import type { DataSource, ObjectLiteral } from 'typeorm';
 import { EntityTarget } from 'typeorm';
 import { rowMapper } from '../db/row-mapper';
 import { idParams } from '../db/columns';
+import type { LiveSession } from './live/feed';
 
 /** Who is asking. Until tokens are checked (a later issue) every caller is an admin. */
 export type Role = 'admin' | 'reader';
@@ -35,7 +36,10 @@ export function createLoaders(dataSource: DataSource): LoaderSet {
 export interface GraphQLContext {
   dataSource: DataSource;
   role: Role;
+  /** Replaced per update in a subscription (each update is read with fresh loaders, see ./live). */
   loaders: LoaderSet;
+  /** Live updates: set on the context of an operation over WebSocket only. */
+  live?: LiveSession;
 }
 
 export function createContext(dataSource: DataSource, role: Role = 'admin'): GraphQLContext {

@@ -1,7 +1,7 @@
 // The event log as the HTTP routes use it: the same appends, each outcome counted in the
 // ingest metrics by event name and status. Imports and replays use the plain EventLog.
 import type { DataSource } from 'typeorm';
-import { EventLog, IncomingItem, IngestSource, ItemOutcome } from '../ingest/event-log';
+import { CommitListener, EventLog, IncomingItem, IngestSource, ItemOutcome } from '../ingest/event-log';
 import type { ProjectorRegistry } from '../projection/projector';
 import type { Metrics } from './metrics';
 
@@ -10,8 +10,9 @@ export class MeteredEventLog extends EventLog {
     dataSource: DataSource,
     registry: ProjectorRegistry,
     private readonly metrics: Metrics,
+    onCommitted: CommitListener | null = null,
   ) {
-    super(dataSource, registry);
+    super(dataSource, registry, onCommitted);
   }
 
   override async append(items: IncomingItem[], source: IngestSource, receivedAt?: Date): Promise<ItemOutcome[]> {
