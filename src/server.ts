@@ -194,14 +194,16 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
         logger,
       }),
     channel,
+    feed,
   };
   app.locals.live = live;
   return app;
 }
 
-interface LiveService {
+export interface LiveService {
   attach(server: Server): () => Promise<void>;
   channel: LiveChannel;
+  feed: LiveFeed;
 }
 
 /**
