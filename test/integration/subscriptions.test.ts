@@ -142,9 +142,13 @@ describeEachDatabase('subscriptions over graphql-ws', (db) => {
     const c = open(TOKENS.read);
     const courseId = globalIdOf(freshLocalId());
     const otherCourse = globalIdOf(freshLocalId());
-    const mine = subscribe(c, `subscription($f: SubmissionFilter) { submissionChanged(filter: $f) { ${SUBMISSION_FIELDS} } }`, {
-      f: { courseId },
-    });
+    const mine = subscribe(
+      c,
+      `subscription($f: SubmissionFilter) { submissionChanged(filter: $f) { ${SUBMISSION_FIELDS} } }`,
+      {
+        f: { courseId },
+      },
+    );
     const graded = subscribe(c, `subscription { submissionChanged(filter: { scoreAtLeast: 90 }) { id score } }`);
     await subscribed(server, 2).catch(async (error) => {
       const failure = await Promise.race([graded.failed, mine.failed, new Promise((r) => setTimeout(r, 100))]);
@@ -152,7 +156,10 @@ describeEachDatabase('subscriptions over graphql-ws', (db) => {
     });
     const submissionId = globalIdOf(freshLocalId());
     await ingest(server, [
-      submissionEvent({ submissionId: globalIdOf(freshLocalId()), metadata: { context_type: 'Course', context_id: otherCourse } }),
+      submissionEvent({
+        submissionId: globalIdOf(freshLocalId()),
+        metadata: { context_type: 'Course', context_id: otherCourse },
+      }),
       submissionEvent({
         submissionId,
         body: { score: 42 },
@@ -160,7 +167,11 @@ describeEachDatabase('subscriptions over graphql-ws', (db) => {
       }),
     ]);
     await mine.received(1);
-    expect(mine.results[0].data.submissionChanged).toMatchObject({ id: submissionId, score: 42, course: { id: courseId } });
+    expect(mine.results[0].data.submissionChanged).toMatchObject({
+      id: submissionId,
+      score: 42,
+      course: { id: courseId },
+    });
     await ingest(server, [
       submissionEvent({
         submissionId,
@@ -182,13 +193,21 @@ describeEachDatabase('subscriptions over graphql-ws', (db) => {
   it('sends new comments and messages matching their filters', async () => {
     const c = open(TOKENS.read);
     const submissionLocal = freshLocalId();
-    const comments = subscribe(c, 'subscription($f: CommentFilter) { commentAdded(filter: $f) { id body submission { id } } }', {
-      f: { submissionId: globalIdOf(submissionLocal) },
-    });
+    const comments = subscribe(
+      c,
+      'subscription($f: CommentFilter) { commentAdded(filter: $f) { id body submission { id } } }',
+      {
+        f: { submissionId: globalIdOf(submissionLocal) },
+      },
+    );
     const conversationLocal = freshLocalId();
-    const messages = subscribe(c, 'subscription($f: MessageFilter) { messageAdded(filter: $f) { id conversation { id } } }', {
-      f: { conversationId: globalIdOf(conversationLocal) },
-    });
+    const messages = subscribe(
+      c,
+      'subscription($f: MessageFilter) { messageAdded(filter: $f) { id conversation { id } } }',
+      {
+        f: { conversationId: globalIdOf(conversationLocal) },
+      },
+    );
     await subscribed(server, 2);
     const commentId = freshLocalId();
     const messageId = freshLocalId();
@@ -216,7 +235,10 @@ describeEachDatabase('subscriptions over graphql-ws', (db) => {
   it('lets only admin tokens follow the event log, by name', async () => {
     const refused = subscribe(open(TOKENS.read), 'subscription { eventLogged { id name } }');
     expect(JSON.stringify(await refused.failed)).toMatch(/admin tokens only/);
-    const admin = subscribe(open(TOKENS.admin), 'subscription { eventLogged(names: ["submission_comment_created"]) { id name } }');
+    const admin = subscribe(
+      open(TOKENS.admin),
+      'subscription { eventLogged(names: ["submission_comment_created"]) { id name } }',
+    );
     await subscribed(server, 1);
     await ingest(server, [submissionEvent(), commentEvent()]);
     await admin.received(1);
@@ -270,7 +292,9 @@ describeEachDatabase('subscriptions across two instances through Redis', (db) =>
     });
     await subscribed(first, 1);
     const submissionId = globalIdOf(freshLocalId());
-    await ingest(second, [submissionEvent({ submissionId, metadata: { context_type: 'Course', context_id: courseId } })]);
+    await ingest(second, [
+      submissionEvent({ submissionId, metadata: { context_type: 'Course', context_id: courseId } }),
+    ]);
     await stream.received(1);
     expect(stream.results[0].data.submissionChanged).toEqual({ id: submissionId });
     // Nothing more comes (no echo through both channels).

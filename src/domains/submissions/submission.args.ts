@@ -200,7 +200,10 @@ const before = (value: Date | null, bound: Date) => value !== null && value.getT
  * entry per filter field, so a new field does not compile until it says how it matches.
  */
 const SUBMISSION_MATCHERS: {
-  [K in keyof Required<CheckedSubmissionFilter>]: (row: Submission, bound: Required<CheckedSubmissionFilter>[K]) => boolean;
+  [K in keyof Required<CheckedSubmissionFilter>]: (
+    row: Submission,
+    bound: Required<CheckedSubmissionFilter>[K],
+  ) => boolean;
 } = {
   courseId: (row, id) => row.courseId === id,
   assignmentId: (row, id) => row.assignmentId === id,

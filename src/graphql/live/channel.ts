@@ -93,7 +93,11 @@ export function parseLiveEvent(message: string): LiveEvent | null {
   if (!Array.isArray(v.changes)) return null;
   const wellFormed = v.changes.every(
     (c) =>
-      c && typeof c.table === 'string' && typeof c.id === 'string' && DECIMAL.test(c.id) && typeof c.created === 'boolean',
+      c &&
+      typeof c.table === 'string' &&
+      typeof c.id === 'string' &&
+      DECIMAL.test(c.id) &&
+      typeof c.created === 'boolean',
   );
   return wellFormed ? { sequence: v.sequence, name: v.name, changes: v.changes } : null;
 }

@@ -96,7 +96,10 @@ export function attachSubscriptions(server: Server, options: LiveServerOptions):
           drop: (reason) => {
             if (dropped) return;
             dropped = true;
-            logger.warn({ queueLimit: limits.queueLimit }, 'live updates: dropped a connection whose client was too slow');
+            logger.warn(
+              { queueLimit: limits.queueLimit },
+              'live updates: dropped a connection whose client was too slow',
+            );
             socket.close(TOO_SLOW, reason);
           },
         });
