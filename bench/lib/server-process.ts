@@ -9,7 +9,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
-import { createApp } from '../../src/server';
+import { createApp, serveSubscriptions } from '../../src/server';
 import { benchDataSource } from './db';
 import { handDashboard, mysqlRawQuery, sqliteRawQuery } from './dashboard';
 import { naiveRouter } from './naive';
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
   });
   server.keepAliveTimeout = 60_000;
+  // Live updates (graphql-ws on /graphql), for bench/subscriptions.ts.
+  serveSubscriptions(app, server);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
