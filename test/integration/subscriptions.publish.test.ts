@@ -96,7 +96,7 @@ describe('the live feed bound', () => {
       maxSubscriptions: 5,
       drop: (reason) => drops.push(reason),
     };
-    const stream = feed.subscribe(connection, async (event) => [event.sequence]);
+    const stream = feed.subscribe(connection, { wants: () => true, select: async (event) => [event.sequence] });
     for (let i = 1; i <= 5; i++) feed.deliver({ sequence: String(i), name: 'x', changes: [] });
     expect(connection.pending).toBe(3);
     expect(drops).toHaveLength(2);

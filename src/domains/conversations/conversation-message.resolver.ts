@@ -3,7 +3,7 @@
 // domain's loaders).
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { byIdLoader, LoaderFactory } from '../../graphql/context';
-import { changedIds, LiveItem, liveUpdates, liveValue } from '../../graphql/live';
+import { changedIds, LiveItem, liveUpdates, liveValue, touches } from '../../graphql/live';
 import { GraphQLContext } from '../../graphql/context';
 import { WithLocalId } from '../../graphql/local-id';
 import { userLoaders, UserType } from '../users';
@@ -46,14 +46,17 @@ export class ConversationMessageResolver extends WithLocalId(ConversationMessage
     subscribe: ({ args, context }: { args: { filter?: MessageFilter | null }; context: GraphQLContext }) => {
       const filter = checkMessageFilter(args.filter);
       const table = context.dataSource.getMetadata(ConversationMessage).tableName;
-      return liveUpdates(context, async (event, loaders) => {
-        const added: ConversationMessage[] = [];
-        for (const id of changedIds(event, table, true)) {
-          const message = await loaders.of(messageById).load(id);
-          const conversation = () => loaders.of(conversationLoaders).byId.load(message!.conversationId);
-          if (message && (await matchesMessageFilter(message, filter, conversation))) added.push(message);
-        }
-        return added;
+      return liveUpdates(context, {
+        wants: touches(table, true),
+        select: async (event, loaders) => {
+          const added: ConversationMessage[] = [];
+          for (const id of changedIds(event, table, true)) {
+            const message = await loaders.of(messageById).load(id);
+            const conversation = () => loaders.of(conversationLoaders).byId.load(message!.conversationId);
+            if (message && (await matchesMessageFilter(message, filter, conversation))) added.push(message);
+          }
+          return added;
+        },
       });
     },
   })

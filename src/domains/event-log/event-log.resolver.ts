@@ -41,10 +41,12 @@ export class EventLogResolver {
       if (context.role !== 'admin') throw new ForbiddenError('the event log is for admin tokens only');
       const names = listArgument(args.names, 'names');
       const wanted = names ? new Set(names) : null;
-      return liveUpdates(context, async (event, loaders) => {
-        if (wanted && !wanted.has(event.name)) return [];
-        const row = await loaders.of(eventById).load(event.sequence);
-        return row ? [row] : [];
+      return liveUpdates(context, {
+        wants: (event) => !wanted || wanted.has(event.name),
+        select: async (event, loaders) => {
+          const row = await loaders.of(eventById).load(event.sequence);
+          return row ? [row] : [];
+        },
       });
     },
   })

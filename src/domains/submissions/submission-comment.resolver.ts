@@ -3,7 +3,7 @@
 // author (through the users domain's loaders).
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { byIdLoader, GraphQLContext, LoaderFactory } from '../../graphql/context';
-import { changedIds, LiveItem, liveUpdates, liveValue } from '../../graphql/live';
+import { changedIds, LiveItem, liveUpdates, liveValue, touches } from '../../graphql/live';
 import { WithLocalId } from '../../graphql/local-id';
 import { userLoaders, UserType } from '../users';
 import { MAX_ATTACHMENT_IDS } from '../../graphql/list-bounds';
@@ -46,14 +46,17 @@ export class SubmissionCommentResolver extends WithLocalId(SubmissionCommentType
     subscribe: ({ args, context }: { args: { filter?: CommentFilter | null }; context: GraphQLContext }) => {
       const filter = checkCommentFilter(args.filter);
       const table = context.dataSource.getMetadata(SubmissionComment).tableName;
-      return liveUpdates(context, async (event, loaders) => {
-        const added: SubmissionComment[] = [];
-        for (const id of changedIds(event, table, true)) {
-          const comment = await loaders.of(commentById).load(id);
-          const submission = () => loaders.of(submissionLoaders).byId.load(comment!.submissionId);
-          if (comment && (await matchesCommentFilter(comment, filter, submission))) added.push(comment);
-        }
-        return added;
+      return liveUpdates(context, {
+        wants: touches(table, true),
+        select: async (event, loaders) => {
+          const added: SubmissionComment[] = [];
+          for (const id of changedIds(event, table, true)) {
+            const comment = await loaders.of(commentById).load(id);
+            const submission = () => loaders.of(submissionLoaders).byId.load(comment!.submissionId);
+            if (comment && (await matchesCommentFilter(comment, filter, submission))) added.push(comment);
+          }
+          return added;
+        },
       });
     },
   })

@@ -11,7 +11,7 @@ import { assignmentLoaders, AssignmentType } from '../assignments';
 import { courseLoaders, CourseType } from '../courses';
 import { userLoaders, UserType } from '../users';
 import { DEFAULT_HISTORY_SIZE, HistoryArgs, listSize } from '../../graphql/list-bounds';
-import { changedIds, LiveItem, liveUpdates, liveValue } from '../../graphql/live';
+import { changedIds, LiveItem, liveUpdates, liveValue, touches } from '../../graphql/live';
 import {
   applySubmissionFilter,
   checkSubmissionFilter,
@@ -62,13 +62,16 @@ export class SubmissionResolver extends WithLocalId(
     subscribe: ({ args, context }: { args: { filter?: SubmissionFilter | null }; context: GraphQLContext }) => {
       const filter = checkSubmissionFilter(args.filter);
       const table = context.dataSource.getMetadata(Submission).tableName;
-      return liveUpdates(context, async (event, loaders) => {
-        const ids = changedIds(event, table);
-        if (ids.length === 0) return [];
-        const rows = await loaders.of(submissionLoaders).byId.loadMany(ids);
-        return rows.filter(
-          (row): row is Submission => row !== null && !(row instanceof Error) && matchesSubmissionFilter(row, filter),
-        );
+      return liveUpdates(context, {
+        wants: touches(table),
+        select: async (event, loaders) => {
+          const ids = changedIds(event, table);
+          if (ids.length === 0) return [];
+          const rows = await loaders.of(submissionLoaders).byId.loadMany(ids);
+          return rows.filter(
+            (row): row is Submission => row !== null && !(row instanceof Error) && matchesSubmissionFilter(row, filter),
+          );
+        },
       });
     },
   })

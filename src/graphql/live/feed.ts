@@ -32,8 +32,15 @@ export interface LiveItem<T> {
   loaders: LoaderSet;
 }
 
-/** What a subscription selects of one event: the items to send (usually none or one). */
-export type LiveSelect<T> = (event: LiveEvent, loaders: LoaderSet) => Promise<T[]>;
+/**
+ * What a subscription selects of one event: `wants` says at once (no reading) whether
+ * the event can concern it, e.g. whether it changed a row of its table: most events are
+ * never queued for most subscriptions; `select` then reads and filters the items to send.
+ */
+export interface LiveSelect<T> {
+  wants(event: LiveEvent): boolean;
+  select(event: LiveEvent, loaders: LoaderSet): Promise<T[]>;
+}
 
 /** One WebSocket connection's share: its pending updates are counted together. */
 export interface LiveConnection {
@@ -54,7 +61,7 @@ export interface LiveSession {
 }
 
 export class LiveFeed {
-  private readonly listeners = new Set<(event: LiveEvent, loaders: LoaderSet) => void>();
+  private readonly listeners = new Set<(event: LiveEvent, loaders: () => LoaderSet) => void>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -69,16 +76,15 @@ export class LiveFeed {
 
   /** Hands one event to every subscription of this instance (called by the channel). */
   deliver(event: LiveEvent): void {
-    if (this.listeners.size === 0) return;
-    const loaders = createLoaders(this.dataSource);
-    for (const listener of this.listeners) listener(event, loaders);
+    let loaders: LoaderSet | null = null;
+    for (const listener of this.listeners) listener(event, () => (loaders ??= createLoaders(this.dataSource)));
   }
 
   /**
    * A subscription's stream: what `select` picks of each event from now on, until the
    * consumer stops (return()) or the connection is dropped.
    */
-  subscribe<T>(connection: LiveConnection, select: LiveSelect<T>): AsyncIterableIterator<LiveItem<T>> {
+  subscribe<T>(connection: LiveConnection, { wants, select }: LiveSelect<T>): AsyncIterableIterator<LiveItem<T>> {
     if (connection.subscriptions >= connection.maxSubscriptions) {
       throw tooMany(`this connection already has ${connection.maxSubscriptions} subscriptions, the most it may have`);
     }
@@ -89,8 +95,8 @@ export class LiveFeed {
     const queue: Array<{ event: LiveEvent; loaders: LoaderSet }> = [];
     let wake: (() => void) | null = null;
     let done = false;
-    const listener = (event: LiveEvent, loaders: LoaderSet) => {
-      if (done) return;
+    const listener = (event: LiveEvent, loaders: () => LoaderSet) => {
+      if (done || !wants(event)) return;
       if (connection.pending >= connection.queueLimit) {
         connection.drop(
           `too slow: more than ${connection.queueLimit} updates were waiting for this connection; reconnect to resume`,
@@ -98,7 +104,7 @@ export class LiveFeed {
         return;
       }
       connection.pending += 1;
-      queue.push({ event, loaders });
+      queue.push({ event, loaders: loaders() });
       wake?.();
     };
     const finish = () => {

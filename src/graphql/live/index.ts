@@ -26,6 +26,12 @@ export function liveValue<T>(item: LiveItem<T>, context: GraphQLContext): T {
   return item.value;
 }
 
+/** Whether an event created (createdOnly) or changed a row of `table`: LiveSelect's `wants` of most subscriptions. */
+export function touches(table: string, createdOnly = false) {
+  return (event: { changes: ReadonlyArray<{ table: string; created: boolean }> }): boolean =>
+    event.changes.some((c) => c.table === table && (!createdOnly || c.created));
+}
+
 /** The ids of `table`'s rows an event created (createdOnly) or created or changed. */
 export function changedIds(
   event: { changes: ReadonlyArray<{ table: string; id: string; created: boolean }> },
