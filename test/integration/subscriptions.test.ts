@@ -232,6 +232,25 @@ describeEachDatabase('subscriptions over graphql-ws', (db) => {
     messages.stop();
   });
 
+  it("gives a read token's updates the same nulls as its queries (personal data for admin tokens only)", async () => {
+    const courseId = globalIdOf(freshLocalId());
+    const query = `subscription($f: SubmissionFilter) { submissionChanged(filter: $f) { id user { id login } } }`;
+    const reader = subscribe(open(TOKENS.read), query, { f: { courseId } });
+    const admin = subscribe(open(TOKENS.admin), query, { f: { courseId } });
+    await subscribed(server, 2);
+    const userId = globalIdOf(freshLocalId());
+    await ingest(server, [
+      submissionEvent({
+        body: { user_id: userId },
+        metadata: { context_type: 'Course', context_id: courseId, user_id: userId, user_login: 'student@example.edu' },
+      }),
+    ]);
+    await reader.received(1);
+    await admin.received(1);
+    expect(reader.results[0].data.submissionChanged.user).toEqual({ id: userId, login: null });
+    expect(admin.results[0].data.submissionChanged.user).toEqual({ id: userId, login: 'student@example.edu' });
+  });
+
   it('lets only admin tokens follow the event log, by name', async () => {
     const refused = subscribe(open(TOKENS.read), 'subscription { eventLogged { id name } }');
     expect(JSON.stringify(await refused.failed)).toMatch(/admin tokens only/);
