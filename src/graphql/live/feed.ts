@@ -76,8 +76,23 @@ export class LiveFeed {
 
   /** Hands one event to every subscription of this instance (called by the channel). */
   deliver(event: LiveEvent): void {
-    let loaders: LoaderSet | null = null;
-    for (const listener of this.listeners) listener(event, () => (loaders ??= createLoaders(this.dataSource)));
+    for (const listener of this.listeners) listener(event, () => this.loadersOfThisTurn());
+  }
+
+  /**
+   * The loaders of the events delivered in this turn of the event loop (a commit group's
+   * events arrive together): a subscription that finds several queued selects them at
+   * once, so their rows are read in one statement per table. Fresh every turn: each read
+   * happens after the commits of the events it serves, so it sees their newest state.
+   */
+  private turnLoaders: LoaderSet | null = null;
+
+  private loadersOfThisTurn(): LoaderSet {
+    if (!this.turnLoaders) {
+      this.turnLoaders = createLoaders(this.dataSource);
+      setImmediate(() => (this.turnLoaders = null));
+    }
+    return this.turnLoaders;
   }
 
   /**
@@ -123,14 +138,18 @@ export class LiveFeed {
         while (!done) {
           const item = ready.shift();
           if (item) return { value: item, done: false };
-          const next = queue.shift();
-          if (!next) {
+          if (queue.length === 0) {
             await new Promise<void>((resolve) => (wake = resolve));
             wake = null;
             continue;
           }
-          connection.pending -= 1;
-          for (const value of await select(next.event, next.loaders)) ready.push({ value, loaders: next.loaders });
+          // Every queued event at once: their reads are batched (see loadersOfThisTurn).
+          const batch = queue.splice(0);
+          connection.pending -= batch.length;
+          const selected = await Promise.all(batch.map(({ event, loaders }) => select(event, loaders)));
+          batch.forEach(({ loaders }, i) => {
+            for (const value of selected[i]) ready.push({ value, loaders });
+          });
         }
         return { value: undefined, done: true };
       },
