@@ -222,6 +222,19 @@ const schema = z.object({
   SQS_RECEIVERS_PER_QUEUE: z.coerce.number().int().min(1).max(16).default(2),
   // Exports streamed at once by one instance (each holds a connection for a page at a time); more are answered 429.
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
+  // Live updates (subscriptions over graphql-ws): across instances through Redis when set.
+  PUBSUB_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a Redis URL such as redis://127.0.0.1:6379')
+    .optional(),
+  PUBSUB_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{0,64}$/, 'must be at most 64 letters, digits, and . : - _')
+    .default('canvas-events:'),
+  SUBSCRIPTIONS_PER_CONNECTION: positiveInt.default(20),
+  SUBSCRIPTIONS_PER_INSTANCE: positiveInt.default(10_000),
+  SUBSCRIPTION_QUEUE_LIMIT: positiveInt.default(200),
+  SUBSCRIPTION_INIT_TIMEOUT_MS: positiveInt.default(5_000),
 });
 
 /** The variables that each grant one role, for the "one token, one role" check. */

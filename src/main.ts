@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const [
     { databaseKind, openDataSource, replicaDataSource },
     { entities, migrations },
-    { createApp, readSourcesOf, startDraining, stopDelivery },
+    { createApp, readSourcesOf, serveSubscriptions, startDraining, stopDelivery },
     { startRejectedSweeper },
   ] = await Promise.all([
     import('./db/data-source'),
@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     },
     app,
   );
+  const closeSubscriptions = serveSubscriptions(app, server);
   // Installed before listening: a signal that comes as soon as the port answers must find them.
   let stopping = false;
   const stop = async (signal: string) => {
@@ -120,6 +121,8 @@ async function main(): Promise<void> {
       process.exit(0);
     });
     server.closeIdleConnections();
+    // Live subscriptions never finish on their own: closed (1001) so clients reconnect elsewhere.
+    closeSubscriptions().catch((error) => logger.warn({ err: error }, 'closing live subscriptions failed'));
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -11,6 +11,11 @@ import { buildProjectorRegistry, exportDeclarations, resolvers } from './modules
 import { exportRouter } from './export/export.route';
 import { graphqlRouter } from './graphql';
 import { IDE_ASSET_PREFIX, ideRouter } from './graphql/ide';
+import { LiveChannel, memoryChannel, redisChannel } from './graphql/live/channel';
+import { LiveFeed } from './graphql/live/feed';
+import { attachSubscriptions } from './graphql/live/server';
+import { graphqlSchema } from './graphql/schema';
+import type { Server } from 'node:http';
 import { eventsRouter } from './ingest/events.route';
 import { CanvasJwtVerifier } from './ingest/jwt';
 import type { SqsDelivery } from './delivery/sqs-delivery';
@@ -88,7 +93,20 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
     ltiDefaultShard: config.LTI_DEFAULT_SHARD,
     clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
   });
-  const eventLog = new MeteredEventLog(dataSource, registry, metrics);
+  // Live updates: each committed event is published (to this instance, or through Redis to
+  // every instance) for the subscriptions served over WebSocket (serveSubscriptions).
+  const feed = new LiveFeed(dataSource, config.SUBSCRIPTIONS_PER_INSTANCE);
+  const channel: LiveChannel = config.PUBSUB_URL
+    ? await redisChannel({
+        url: config.PUBSUB_URL,
+        prefix: config.PUBSUB_PREFIX,
+        logger,
+        deliver: (event) => feed.deliver(event),
+      }).catch((error: Error) => {
+        throw new Error(`PUBSUB_URL: cannot connect to Redis: ${error.message}`);
+      })
+    : memoryChannel((event) => feed.deliver(event));
+  const eventLog = new MeteredEventLog(dataSource, registry, metrics, (events) => channel.publish(events));
   const ingest = ingestGate(tokens, { signedPayloads: Boolean(deps.verifier) });
   // What strangers (no valid token, no verified signature) may cost: refusals per address
   // (429 beyond), and records of their refusals per minute across all (only counted beyond).
@@ -212,7 +230,52 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
     });
   });
   app.use(httpErrorHandler(logger));
+  // The schema graphqlRouter serves (built once per process).
+  const schema = await graphqlSchema(resolvers);
+  const live: LiveService = {
+    attach: (server) =>
+      attachSubscriptions(server, {
+        schema,
+        dataSource,
+        feed,
+        tokens,
+        queryLimits: {
+          maxDepth: config.GRAPHQL_MAX_DEPTH,
+          maxAliases: config.GRAPHQL_MAX_ALIASES,
+          maxCost: config.GRAPHQL_MAX_COST,
+        },
+        limits: {
+          perConnection: config.SUBSCRIPTIONS_PER_CONNECTION,
+          perInstance: config.SUBSCRIPTIONS_PER_INSTANCE,
+          queueLimit: config.SUBSCRIPTION_QUEUE_LIMIT,
+          initTimeoutMs: config.SUBSCRIPTION_INIT_TIMEOUT_MS,
+        },
+        logger,
+      }),
+    channel,
+    feed,
+  };
+  app.locals.live = live;
   return app;
+}
+
+export interface LiveService {
+  attach(server: Server): () => Promise<void>;
+  channel: LiveChannel;
+  feed: LiveFeed;
+}
+
+/**
+ * Serves subscriptions (graphql-ws) on `server`'s /graphql, next to the app's HTTP routes;
+ * returns what closes them and the pub/sub connections (graceful shutdown, tests).
+ */
+export function serveSubscriptions(app: express.Express, server: Server): () => Promise<void> {
+  const live = app.locals.live as LiveService;
+  const closeSockets = live.attach(server);
+  return async () => {
+    await closeSockets();
+    await live.channel.close();
+  };
 }
 
 const READINESS_TIMEOUT_MS = 3000;

@@ -12,7 +12,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { replicaDataSource } from '../../src/db/data-source';
 import { entities } from '../../src/modules';
-import { createApp, readSourcesOf } from '../../src/server';
+import { createApp, readSourcesOf, serveSubscriptions } from '../../src/server';
 import { benchDataSource } from './db';
 import { handDashboard, mysqlRawQuery, sqliteRawQuery } from './dashboard';
 import { naiveRouter } from './naive';
@@ -61,6 +61,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
   });
   server.keepAliveTimeout = 60_000;
+  // Live updates (graphql-ws on /graphql), for bench/subscriptions.ts.
+  serveSubscriptions(app, server);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

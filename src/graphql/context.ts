@@ -7,6 +7,7 @@ import { EntityTarget } from 'typeorm';
 import { rowMapper } from '../db/row-mapper';
 import { idParams } from '../db/columns';
 import type { ReadSource } from '../db/read-sources';
+import type { LiveSession } from './live/feed';
 
 /** Who is asking. Until tokens are checked (a later issue) every caller is an admin. */
 export type Role = 'admin' | 'reader';
@@ -37,6 +38,7 @@ export interface GraphQLContext {
   /** The request's read source: every statement of the answer goes here (one replica, or the primary). */
   dataSource: DataSource;
   role: Role;
+  /** Replaced per update in a subscription (each update is read with fresh loaders, see ./live). */
   loaders: LoaderSet;
   /** Which source `dataSource` is, when the app has read replicas. */
   readSource?: ReadSource;
@@ -45,6 +47,8 @@ export interface GraphQLContext {
    * operation on a shallow copy of the context, so only a shared object carries news back.
    */
   outcome: RequestOutcome;
+  /** Live updates: set on the context of an operation over WebSocket only. */
+  live?: LiveSession;
 }
 
 export interface RequestOutcome {

@@ -339,6 +339,19 @@ function cachedCostOutcome(options: Parameters<typeof costOutcome>[0]): CostOutc
   return cost;
 }
 
+/**
+ * Throws the error of the first limit `operation` exceeds (depth, aliases, cost); used
+ * by the HTTP endpoint's plugin below and by subscriptions over WebSocket (./live).
+ */
+export function checkOperationLimits(limits: QueryLimits, options: Parameters<typeof costOutcome>[0]): void {
+  const { depth, aliases } = measureOperation(options.document, options.operation);
+  if (depth > limits.maxDepth) throw limitError('depth', depth, limits.maxDepth);
+  if (aliases > limits.maxAliases) throw limitError('aliases', aliases, limits.maxAliases);
+  const cost = cachedCostOutcome(options);
+  if (cost === 'bad-variables') return;
+  if (cost > limits.maxCost) throw limitError('cost', cost, limits.maxCost);
+}
+
 /** Refuses operations over the limits before they execute. */
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
   return {
@@ -351,12 +364,7 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
       return {
         async didResolveOperation({ document, operation, operationName, request, schema }) {
           if (!operation) return;
-          const { depth, aliases } = measureOperation(document, operation);
-          if (depth > limits.maxDepth) throw limitError('depth', depth, limits.maxDepth);
-          if (aliases > limits.maxAliases) throw limitError('aliases', aliases, limits.maxAliases);
-          const cost = cachedCostOutcome({ schema, document, operation, operationName, variables: request.variables });
-          if (cost === 'bad-variables') return;
-          if (cost > limits.maxCost) throw limitError('cost', cost, limits.maxCost);
+          checkOperationLimits(limits, { schema, document, operation, operationName, variables: request.variables });
         },
       };
     },

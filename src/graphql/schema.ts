@@ -21,6 +21,14 @@ export function graphqlSchema(resolvers: readonly Function[]): Promise<GraphQLSc
       scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
       // Arguments are checked where they are used (ids, page sizes); no class-validator.
       validate: false,
+      // Required by type-graphql once a Subscription exists, but unused: every subscription
+      // names its own `subscribe` (live updates, ./live), none subscribes to topics.
+      pubSub: {
+        publish: () => undefined,
+        subscribe: () => {
+          throw new Error('subscriptions use ./live, not type-graphql topics');
+        },
+      },
     };
     built = buildSchema(options)
       .then((schema) => callFieldResolversDirectly(schema, options))
@@ -33,9 +41,17 @@ export function graphqlSchema(resolvers: readonly Function[]): Promise<GraphQLSc
 function describeQueryType(schema: GraphQLSchema): GraphQLSchema {
   const config = schema.toConfig();
   const query = schema.getQueryType()!;
+  const subscription = schema.getSubscriptionType();
   return new GraphQLSchema({
     ...config,
-    types: config.types.filter((type) => type !== query),
+    types: config.types.filter((type) => type !== query && type !== subscription),
+    subscription: subscription
+      ? new GraphQLObjectType({
+          ...subscription.toConfig(),
+          description:
+            'Live updates over WebSocket at /graphql (the graphql-ws protocol), authenticated by connectionParams { authorization: "Bearer <token>" }, under the same limits and personal-data rules as queries.',
+        })
+      : undefined,
     query: new GraphQLObjectType({
       ...query.toConfig(),
       description:

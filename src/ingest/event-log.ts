@@ -15,6 +15,21 @@ import { ProjectorRegistry } from '../projection/projector';
 import { Classification, classify, projectAll, ProjectionWork } from '../projection/runner';
 import { RejectedEvent } from '../log/rejected-event.entity';
 import { enterLogWrite } from '../log/write-gate';
+import type { RowChange } from '../projection/store';
+
+/** An event a committed transaction added to the log, and the rows its projection created or changed. */
+export interface CommittedEvent {
+  sequence: string;
+  name: string;
+  changes: RowChange[];
+}
+
+/**
+ * Told of each group's new events once its transaction has committed (never of a rolled
+ * back one). Called synchronously: it must only hand them on (server.ts wires the live
+ * updates' publisher), never wait, so a slow subscriber cannot slow ingest.
+ */
+export type CommitListener = (events: CommittedEvent[]) => void;
 
 export type IncomingItem =
   | { kind: 'event'; event: EnvelopedEvent }
@@ -97,6 +112,7 @@ export class EventLog {
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: ProjectorRegistry,
+    private readonly onCommitted: CommitListener | null = null,
   ) {}
 
   /**
@@ -128,14 +144,19 @@ export class EventLog {
   private async commit(parts: AppendPart[]): Promise<ItemOutcome[][]> {
     const faults = new Map<IncomingItem, string>();
     for (;;) {
+      let done: Awaited<ReturnType<EventLog['transaction']>>;
       try {
-        return await this.transaction(parts, faults);
+        done = await this.transaction(parts, faults);
       } catch (error) {
         if (!isDataError(error) || faults.size >= MAX_FAULTS_PER_COMMIT) throw error;
         const found = await this.findFault(parts, faults);
         if (!found) throw error;
         faults.set(found.item, found.reason);
+        continue;
       }
+      // Outside the try: the group is committed whatever the listener does.
+      if (done.committed.length > 0) this.onCommitted?.(done.committed);
+      return done.outcomes;
     }
   }
 
@@ -146,13 +167,14 @@ export class EventLog {
     parts: AppendPart[],
     faults: ReadonlyMap<IncomingItem, string>,
     trial = false,
-  ): Promise<ItemOutcome[][]> {
+  ): Promise<{ outcomes: ItemOutcome[][]; committed: CommittedEvent[] }> {
     return inTransaction(this.dataSource, async (tx) => {
       await enterLogWrite(tx);
-      const { outcomes, toProject } = await this.appendToLog(tx, parts, faults);
-      await projectAll(this.registry, tx, toProject);
+      const { outcomes, added, toProject } = await this.appendToLog(tx, parts, faults);
+      const changes = await projectAll(this.registry, tx, toProject);
       if (trial) throw TRIAL_ROLLBACK;
-      return outcomes;
+      const committed = added.map(({ id, name }) => ({ sequence: id, name, changes: changes.get(id) ?? [] }));
+      return { outcomes, committed };
     });
   }
 
@@ -205,7 +227,7 @@ export class EventLog {
     tx: EntityManager,
     parts: AppendPart[],
     faults: ReadonlyMap<IncomingItem, string>,
-  ): Promise<{ outcomes: ItemOutcome[][]; toProject: ProjectionWork[] }> {
+  ): Promise<{ outcomes: ItemOutcome[][]; added: Array<{ id: string; name: string }>; toProject: ProjectionWork[] }> {
     const known = await this.knownHashes(
       tx,
       parts.flatMap((p) => p.items),
@@ -247,7 +269,11 @@ export class EventLog {
     const toProject = added.flatMap(({ event, classification }) =>
       classification.status === 'PROJECTED' ? [{ classification, sequence: known.get(event.contentHash)! }] : [],
     );
-    return { outcomes, toProject };
+    return {
+      outcomes,
+      added: added.map(({ event }) => ({ id: known.get(event.contentHash)!, name: event.name })),
+      toProject,
+    };
   }
 
   /** A planned item's outcome; a rejected item is kept in rejected_events here. */

@@ -2,7 +2,7 @@
 // outcome counted in the ingest metrics by event name and status, and the arrival of the
 // newest event noted per delivery. Imports and replays use the plain EventLog.
 import type { DataSource } from 'typeorm';
-import { EventLog, IncomingItem, IngestSource, ItemOutcome } from '../ingest/event-log';
+import { CommitListener, EventLog, IncomingItem, IngestSource, ItemOutcome } from '../ingest/event-log';
 import type { ProjectorRegistry } from '../projection/projector';
 import type { Metrics } from './metrics';
 
@@ -11,8 +11,9 @@ export class MeteredEventLog extends EventLog {
     dataSource: DataSource,
     registry: ProjectorRegistry,
     private readonly metrics: Metrics,
+    onCommitted: CommitListener | null = null,
   ) {
-    super(dataSource, registry);
+    super(dataSource, registry, onCommitted);
   }
 
   override async append(items: IncomingItem[], source: IngestSource, receivedAt?: Date): Promise<ItemOutcome[]> {

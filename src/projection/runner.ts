@@ -7,7 +7,7 @@ import { EntityManager } from 'typeorm';
 import { canvasMetadata, describeIssues } from '../canvas/fields';
 import { isCaliperEventName } from '../canvas/caliper';
 import { ProjectedEvent, Projector, ProjectorRegistry, Registered } from './projector';
-import { ProjectionStore, RowRef } from './store';
+import { ProjectionStore, RowChange, RowRef } from './store';
 
 /** What classify needs of an event: its envelope's parts and its content hash. */
 export interface ClassifiableEvent {
@@ -84,16 +84,23 @@ export interface ProjectionWork {
  * Projects `events`, in the order given, inside the transaction `tx`, through one
  * projection store with a unit of work: the rows they name are read first (one statement
  * per table, in a fixed order), and the writes held for keyed tables go out at the end.
+ * Returns the rows each event created or changed, by its sequence number (live updates
+ * announce them once the transaction commits).
  */
 export async function projectAll(
   registry: ProjectorRegistry,
   tx: EntityManager,
   events: readonly ProjectionWork[],
-): Promise<void> {
+): Promise<Map<string, RowChange[]>> {
   const store = ProjectionStore.withUnitOfWork(tx, registry.rules);
   await store.preload(events.flatMap(({ classification }) => rowsOf(registry, classification)));
-  for (const { classification, sequence } of events) await projectOne(registry, store, classification, sequence);
+  const changes = new Map<string, RowChange[]>();
+  for (const { classification, sequence } of events) {
+    await projectOne(registry, store, classification, sequence);
+    changes.set(sequence, store.takeChanges());
+  }
   await store.flush();
+  return changes;
 }
 
 /** Applies one classified event's projectors, then the context projectors, through `store`. */

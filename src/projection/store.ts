@@ -42,6 +42,13 @@ export interface StoreRules {
 /** A projection row by its `id` column, which a projector will read with store.read. */
 export type RowRef = readonly [entity: EntityTarget<ObjectLiteral>, id: string];
 
+/** A row a projection created or changed (by table name and id), for live updates after commit. */
+export interface RowChange {
+  table: string;
+  id: string;
+  created: boolean;
+}
+
 export class ProjectionRuleError extends Error {
   constructor(message: string) {
     super(`projection store: ${message}`);
@@ -62,6 +69,8 @@ interface Transaction {
   sequence: string | null;
   /** Whether a table has the changedSeq column, by table. */
   tracked: Map<unknown, boolean>;
+  /** Rows created or changed since the last takeChanges(), by `table id`. */
+  changes: Map<string, RowChange>;
 }
 
 export class ProjectionStore {
@@ -90,6 +99,7 @@ export class ProjectionStore {
       present: new Map(),
       sequence: null,
       tracked: new Map(),
+      changes: new Map(),
     };
   }
 
@@ -150,6 +160,7 @@ export class ProjectionStore {
     const { tx, unit } = this.t;
     const keyed = unit?.isKeyed(entity) ?? false;
     if (!current) {
+      this.changed(entity, key, true);
       const values = { ...key, ...changes, ...this.changeStamp(entity) };
       if (!unit) {
         await insertRows(tx, entity, [values]);
@@ -172,6 +183,7 @@ export class ProjectionStore {
     }
     if (Object.keys(changed).length === 0) return;
     Object.assign(changed, this.changeStamp(entity));
+    this.changed(entity, key, false);
     if (keyed) unit!.holdUpdate(entity, key, changed);
     else await tx.update(entity, key as never, changed as never);
     // A copy from a query (not read by key, so not locked when read) is not kept: the next
@@ -255,6 +267,17 @@ export class ProjectionStore {
       await unit.preload(entity, 'id', ids);
       for (const id of ids) this.see(entity, { id });
     }
+  }
+
+  /**
+   * The rows created or changed through `write` since the last call (a row created then
+   * changed counts as created), and forgets them: the runner takes them after each event.
+   * Rows with a single `id` key only (what live updates name).
+   */
+  takeChanges(): RowChange[] {
+    const changes = [...this.t.changes.values()];
+    this.t.changes.clear();
+    return changes;
   }
 
   /** Sends the held writes (end of the transaction); in strict mode, checks the database then has what the store holds. */
@@ -357,6 +380,14 @@ export class ProjectionStore {
     if (!this.t.seen) return;
     const primary = this.t.tx.connection.getMetadata(entity).primaryColumns.map((c) => c.propertyName);
     this.see(entity, Object.fromEntries(primary.map((p) => [p, row[p]])));
+  }
+
+  private changed(entity: EntityTarget<ObjectLiteral>, key: ObjectLiteral, created: boolean): void {
+    const id = key.id;
+    if (typeof id !== 'string' || Object.keys(key).length !== 1) return;
+    const table = this.table(entity);
+    const known = this.t.changes.get(`${table} ${id}`);
+    this.t.changes.set(`${table} ${id}`, { table, id, created: created || (known?.created ?? false) });
   }
 
   private remember(sets: Map<unknown, Set<string>>, entity: unknown, key: string): void {

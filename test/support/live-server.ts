@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import pino, { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config';
-import { createApp, readSourcesOf } from '../../src/server';
+import { createApp, readSourcesOf, serveSubscriptions } from '../../src/server';
 
 export interface LiveServer {
   url: string;
@@ -30,10 +30,12 @@ export async function startLiveServer(
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  const closeSubscriptions = serveSubscriptions(app, server);
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     app,
     close: async () => {
+      await closeSubscriptions();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

@@ -81,3 +81,35 @@ export function applyMessageFilter(qb: SelectQueryBuilder<ConversationMessage>, 
   if (f.createdSince) qb.andWhere(`${a}.createdAt >= :mCreatedSince`, { mCreatedSince: f.createdSince });
   if (f.createdBefore) qb.andWhere(`${a}.createdAt < :mCreatedBefore`, { mCreatedBefore: f.createdBefore });
 }
+
+/**
+ * The filter applied to one message in memory (live updates: messageAdded), meaning what
+ * applyMessageFilter means in SQL; the course is the conversation's, read only when the
+ * filter names it. One entry per filter field, so a new field does not compile until it
+ * says how it matches.
+ */
+const MESSAGE_MATCHERS: {
+  [K in keyof Required<CheckedMessageFilter>]: (
+    message: ConversationMessage,
+    bound: Required<CheckedMessageFilter>[K],
+    conversation: () => Promise<{ courseId: string | null } | null>,
+  ) => boolean | Promise<boolean>;
+} = {
+  conversationId: (message, id) => message.conversationId === id,
+  authorId: (message, id) => message.authorId === id,
+  courseId: async (_message, id, conversation) => (await conversation())?.courseId === id,
+  createdSince: (message, bound) => message.createdAt !== null && message.createdAt.getTime() >= bound.getTime(),
+  createdBefore: (message, bound) => message.createdAt !== null && message.createdAt.getTime() < bound.getTime(),
+};
+
+export async function matchesMessageFilter(
+  message: ConversationMessage,
+  f: CheckedMessageFilter,
+  conversation: () => Promise<{ courseId: string | null } | null>,
+): Promise<boolean> {
+  for (const key of Object.keys(f) as Array<keyof CheckedMessageFilter>) {
+    const matcher = MESSAGE_MATCHERS[key] as (m: ConversationMessage, b: unknown, c: typeof conversation) => unknown;
+    if (!(await matcher(message, f[key], conversation))) return false;
+  }
+  return true;
+}

@@ -1,7 +1,9 @@
 // Everything the API resolves on ConversationMessage: the `messages` query (across
 // conversations), its local id, its conversation, and its author (through the users
 // domain's loaders).
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { byIdLoader, LoaderFactory } from '../../graphql/context';
+import { changedIds, LiveItem, liveUpdates, liveValue, touches } from '../../graphql/live';
 import { GraphQLContext } from '../../graphql/context';
 import { WithNode } from '../../graphql/node';
 import { userLoaders, UserType } from '../users';
@@ -10,6 +12,8 @@ import {
   applyMessageFilter,
   checkMessageFilter,
   ALL_MESSAGES_OLDEST_FIRST,
+  matchesMessageFilter,
+  MessageFilter,
   MessagesArgs,
 } from './conversation-message.args';
 import { ConversationMessage } from './conversation-message.entity';
@@ -23,6 +27,10 @@ const MESSAGES: TopLevelList<ConversationMessage, MessagesArgs> = {
   filter: (qb, args) => applyMessageFilter(qb, checkMessageFilter(args.filter)),
 };
 
+/** Messages by id (live updates read each new message once per event and instance). */
+const messageById: LoaderFactory<ReturnType<typeof byIdLoader<ConversationMessage>>> = (dataSource) =>
+  byIdLoader(dataSource, ConversationMessage);
+
 @Resolver(() => ConversationMessageType)
 export class ConversationMessageResolver extends WithNode(ConversationMessageType, {
   load: (ctx) => ctx.loaders.of(conversationLoaders).messageById,
@@ -32,6 +40,35 @@ export class ConversationMessageResolver extends WithNode(ConversationMessageTyp
   })
   messages(@Args() args: MessagesArgs, @Ctx() ctx: GraphQLContext) {
     return listPage(MESSAGES, args, ctx);
+  }
+
+  @Subscription(() => ConversationMessageType, {
+    description:
+      'Each conversation message posted from now on that matches the filter (all when omitted). Over WebSocket (graphql-ws) at /graphql.',
+    subscribe: ({ args, context }: { args: { filter?: MessageFilter | null }; context: GraphQLContext }) => {
+      const filter = checkMessageFilter(args.filter);
+      const table = context.dataSource.getMetadata(ConversationMessage).tableName;
+      return liveUpdates(context, {
+        wants: touches(table, true),
+        select: async (event, loaders) => {
+          const added: ConversationMessage[] = [];
+          for (const id of changedIds(event, table, true)) {
+            const message = await loaders.of(messageById).load(id);
+            const conversation = () => loaders.of(conversationLoaders).byId.load(message!.conversationId);
+            if (message && (await matchesMessageFilter(message, filter, conversation))) added.push(message);
+          }
+          return added;
+        },
+      });
+    },
+  })
+  messageAdded(
+    @Root() update: LiveItem<ConversationMessage>,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('filter', () => MessageFilter, { nullable: true, description: 'Which messages; all when omitted.' })
+    _filter?: MessageFilter | null,
+  ) {
+    return liveValue(update, ctx);
   }
 
   @FieldResolver(() => ConversationType, { description: 'The conversation the message was posted in.' })

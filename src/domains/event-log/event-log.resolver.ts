@@ -1,6 +1,9 @@
 // The raw event log, read-only, in arrival order. Admin-only: it holds personal data
 // (user logins, IPs, message metadata) that the read models leave out.
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { byIdLoader, LoaderFactory } from '../../graphql/context';
+import { LiveItem, liveUpdates, liveValue } from '../../graphql/live';
+import { listArgument } from '../../graphql/arguments';
 import { losslessToPlain, parseLossless } from '../../canvas/lossless-json';
 import { GraphQLContext } from '../../graphql/context';
 import { ForbiddenError } from '../../graphql/errors';
@@ -23,6 +26,10 @@ function adminOnly(ctx: GraphQLContext): void {
   if (ctx.role !== 'admin') throw new ForbiddenError('the event log is for admin tokens only');
 }
 
+/** Events by sequence number (live updates read each event once per instance). */
+const eventById: LoaderFactory<ReturnType<typeof byIdLoader<EventRecord>>> = (dataSource) =>
+  byIdLoader(dataSource, EventRecord);
+
 @Resolver(() => EventType)
 export class EventLogResolver extends WithNode(EventType, {
   load: (ctx) => ctx.loaders.of(eventLogLoaders).byId,
@@ -37,6 +44,31 @@ export class EventLogResolver extends WithNode(EventType, {
   events(@Args() args: EventsArgs, @Ctx() ctx: GraphQLContext) {
     adminOnly(ctx);
     return listPage(EVENTS, args, ctx);
+  }
+
+  @Subscription(() => EventType, {
+    description:
+      'Each event added to the log from now on (stored, invalid or unprojected), of these names (all when omitted). Admin tokens only. Over WebSocket (graphql-ws) at /graphql.',
+    subscribe: ({ args, context }: { args: { names?: string[] | null }; context: GraphQLContext }) => {
+      if (context.role !== 'admin') throw new ForbiddenError('the event log is for admin tokens only');
+      const names = listArgument(args.names, 'names');
+      const wanted = names ? new Set(names) : null;
+      return liveUpdates(context, {
+        wants: (event) => !wanted || wanted.has(event.name),
+        select: async (event, loaders) => {
+          const row = await loaders.of(eventById).load(event.sequence);
+          return row ? [row] : [];
+        },
+      });
+    },
+  })
+  eventLogged(
+    @Root() update: LiveItem<EventRecord>,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('names', () => [String], { nullable: true, description: 'Only events of these names; all when omitted.' })
+    _names?: string[] | null,
+  ) {
+    return liveValue(update, ctx);
   }
 
   @FieldResolver(() => JSONScalar, {

@@ -121,3 +121,36 @@ export function commentOrder(order: CommentOrder | null | undefined): ListOrder 
   const direction = order?.direction ?? OrderDirection.ASC;
   return { scope: `comments:${field}:${direction}`, field: SORT_FIELDS[field], direction };
 }
+
+/**
+ * The filter applied to one comment in memory (live updates: commentAdded), meaning what
+ * applyCommentFilter means in SQL; the course and assignment are the submission's, read
+ * only when the filter names them. One entry per filter field, so a new field does not
+ * compile until it says how it matches.
+ */
+const COMMENT_MATCHERS: {
+  [K in keyof Required<CheckedCommentFilter>]: (
+    comment: SubmissionComment,
+    bound: Required<CheckedCommentFilter>[K],
+    submission: () => Promise<{ courseId: string | null; assignmentId: string | null } | null>,
+  ) => boolean | Promise<boolean>;
+} = {
+  courseId: async (_comment, id, submission) => (await submission())?.courseId === id,
+  assignmentId: async (_comment, id, submission) => (await submission())?.assignmentId === id,
+  submissionId: (comment, id) => comment.submissionId === id,
+  authorId: (comment, id) => comment.authorId === id,
+  createdSince: (comment, bound) => comment.createdAt !== null && comment.createdAt.getTime() >= bound.getTime(),
+  createdBefore: (comment, bound) => comment.createdAt !== null && comment.createdAt.getTime() < bound.getTime(),
+};
+
+export async function matchesCommentFilter(
+  comment: SubmissionComment,
+  f: CheckedCommentFilter,
+  submission: () => Promise<{ courseId: string | null; assignmentId: string | null } | null>,
+): Promise<boolean> {
+  for (const key of Object.keys(f) as Array<keyof CheckedCommentFilter>) {
+    const matcher = COMMENT_MATCHERS[key] as (c: SubmissionComment, b: unknown, s: typeof submission) => unknown;
+    if (!(await matcher(comment, f[key], submission))) return false;
+  }
+  return true;
+}

@@ -1,13 +1,21 @@
 // Everything the API resolves on SubmissionComment: the `comments` query (across
 // submissions), its local id, the submission commented on, its attachments, and its
 // author (through the users domain's loaders).
-import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { GraphQLContext } from '../../graphql/context';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { byIdLoader, GraphQLContext, LoaderFactory } from '../../graphql/context';
+import { changedIds, LiveItem, liveUpdates, liveValue, touches } from '../../graphql/live';
 import { WithNode } from '../../graphql/node';
 import { userLoaders, UserType } from '../users';
 import { MAX_ATTACHMENT_IDS } from '../../graphql/list-bounds';
 import { listPage, TopLevelList } from '../../graphql/pagination';
-import { applyCommentFilter, checkCommentFilter, commentOrder, CommentsArgs } from './submission-comment.args';
+import {
+  applyCommentFilter,
+  checkCommentFilter,
+  CommentFilter,
+  commentOrder,
+  CommentsArgs,
+  matchesCommentFilter,
+} from './submission-comment.args';
 import { SubmissionComment } from './submission-comment.entity';
 import { SubmissionCommentConnection, SubmissionCommentType } from './submission-comment.type';
 import { submissionLoaders } from './submission.loaders';
@@ -19,6 +27,10 @@ const COMMENTS: TopLevelList<SubmissionComment, CommentsArgs> = {
   filter: (qb, args) => applyCommentFilter(qb, checkCommentFilter(args.filter)),
 };
 
+/** Comments by id (live updates read each new comment once per event and instance). */
+const commentById: LoaderFactory<ReturnType<typeof byIdLoader<SubmissionComment>>> = (dataSource) =>
+  byIdLoader(dataSource, SubmissionComment);
+
 @Resolver(() => SubmissionCommentType)
 export class SubmissionCommentResolver extends WithNode(SubmissionCommentType, {
   load: (ctx) => ctx.loaders.of(submissionLoaders).commentById,
@@ -28,6 +40,35 @@ export class SubmissionCommentResolver extends WithNode(SubmissionCommentType, {
   })
   comments(@Args() args: CommentsArgs, @Ctx() ctx: GraphQLContext) {
     return listPage(COMMENTS, args, ctx);
+  }
+
+  @Subscription(() => SubmissionCommentType, {
+    description:
+      'Each comment added from now on that matches the filter (all when omitted). Over WebSocket (graphql-ws) at /graphql.',
+    subscribe: ({ args, context }: { args: { filter?: CommentFilter | null }; context: GraphQLContext }) => {
+      const filter = checkCommentFilter(args.filter);
+      const table = context.dataSource.getMetadata(SubmissionComment).tableName;
+      return liveUpdates(context, {
+        wants: touches(table, true),
+        select: async (event, loaders) => {
+          const added: SubmissionComment[] = [];
+          for (const id of changedIds(event, table, true)) {
+            const comment = await loaders.of(commentById).load(id);
+            const submission = () => loaders.of(submissionLoaders).byId.load(comment!.submissionId);
+            if (comment && (await matchesCommentFilter(comment, filter, submission))) added.push(comment);
+          }
+          return added;
+        },
+      });
+    },
+  })
+  commentAdded(
+    @Root() update: LiveItem<SubmissionComment>,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('filter', () => CommentFilter, { nullable: true, description: 'Which comments; all when omitted.' })
+    _filter?: CommentFilter | null,
+  ) {
+    return liveValue(update, ctx);
   }
 
   @FieldResolver(() => SubmissionType, { description: 'The submission commented on.' })

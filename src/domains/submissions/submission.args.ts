@@ -189,3 +189,39 @@ export function submissionOrder(order: SubmissionOrder | null | undefined): List
   const direction = order?.direction ?? OrderDirection.ASC;
   return { scope: `submissions:${field}:${direction}`, field: SORT_FIELDS[field], direction };
 }
+
+/** Whether an instant is known and at or after (since) / before `bound`, as the SQL above compares. */
+const atOrAfter = (value: Date | null, bound: Date) => value !== null && value.getTime() >= bound.getTime();
+const before = (value: Date | null, bound: Date) => value !== null && value.getTime() < bound.getTime();
+
+/**
+ * The filter applied to one row in memory (live updates: submissionChanged), meaning what
+ * applySubmissionFilter means in SQL: an unknown value matches no condition on it. One
+ * entry per filter field, so a new field does not compile until it says how it matches.
+ */
+const SUBMISSION_MATCHERS: {
+  [K in keyof Required<CheckedSubmissionFilter>]: (
+    row: Submission,
+    bound: Required<CheckedSubmissionFilter>[K],
+  ) => boolean;
+} = {
+  courseId: (row, id) => row.courseId === id,
+  assignmentId: (row, id) => row.assignmentId === id,
+  userId: (row, id) => row.userId === id,
+  workflowStates: (row, states) => row.workflowState !== null && states.includes(row.workflowState),
+  late: (row, late) => row.late === late,
+  missing: (row, missing) => row.missing === missing,
+  submittedSince: (row, bound) => atOrAfter(row.submittedAt, bound),
+  submittedBefore: (row, bound) => before(row.submittedAt, bound),
+  updatedSince: (row, bound) => atOrAfter(row.updatedAt, bound),
+  scoreAtLeast: (row, bound) => row.score !== null && row.score >= bound,
+  scoreAtMost: (row, bound) => row.score !== null && row.score <= bound,
+  gradedSince: (row, bound) => atOrAfter(row.gradedAt, bound),
+  gradedBefore: (row, bound) => before(row.gradedAt, bound),
+};
+
+export function matchesSubmissionFilter(row: Submission, f: CheckedSubmissionFilter): boolean {
+  return (Object.keys(f) as Array<keyof CheckedSubmissionFilter>).every((key) =>
+    (SUBMISSION_MATCHERS[key] as (row: Submission, bound: unknown) => boolean)(row, f[key]),
+  );
+}

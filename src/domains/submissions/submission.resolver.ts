@@ -2,7 +2,7 @@
 // its local id, comments and history, and the course, user and assignment it belongs to
 // (through the courses, users and assignments domains' loaders).
 import { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { idArgument } from '../../graphql/arguments';
 import { GraphQLContext } from '../../graphql/context';
 import { WithNode } from '../../graphql/node';
@@ -11,7 +11,15 @@ import { assignmentLoaders, AssignmentType } from '../assignments';
 import { courseLoaders, CourseType } from '../courses';
 import { userLoaders, UserType } from '../users';
 import { DEFAULT_HISTORY_SIZE, HistoryArgs, listSize } from '../../graphql/list-bounds';
-import { applySubmissionFilter, checkSubmissionFilter, submissionOrder, SubmissionsArgs } from './submission.args';
+import { changedIds, LiveItem, liveUpdates, liveValue, touches } from '../../graphql/live';
+import {
+  applySubmissionFilter,
+  checkSubmissionFilter,
+  matchesSubmissionFilter,
+  SubmissionFilter,
+  submissionOrder,
+  SubmissionsArgs,
+} from './submission.args';
 import { SubmissionCommentConnection } from './submission-comment.type';
 import { SubmissionVersionType } from './submission-version.type';
 import { Submission } from './submission.entity';
@@ -46,6 +54,34 @@ export class SubmissionResolver extends WithNode(SubmissionType, {
   })
   submissions(@Args() args: SubmissionsArgs, @Ctx() ctx: GraphQLContext) {
     return listPage(SUBMISSIONS, args, ctx);
+  }
+
+  @Subscription(() => SubmissionType, {
+    description:
+      'Each submission created or changed from now on, in its newest state, that matches the filter (all when omitted). Over WebSocket (graphql-ws) at /graphql.',
+    subscribe: ({ args, context }: { args: { filter?: SubmissionFilter | null }; context: GraphQLContext }) => {
+      const filter = checkSubmissionFilter(args.filter);
+      const table = context.dataSource.getMetadata(Submission).tableName;
+      return liveUpdates(context, {
+        wants: touches(table),
+        select: async (event, loaders) => {
+          const ids = changedIds(event, table);
+          if (ids.length === 0) return [];
+          const rows = await loaders.of(submissionLoaders).byId.loadMany(ids);
+          return rows.filter(
+            (row): row is Submission => row !== null && !(row instanceof Error) && matchesSubmissionFilter(row, filter),
+          );
+        },
+      });
+    },
+  })
+  submissionChanged(
+    @Root() update: LiveItem<Submission>,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('filter', () => SubmissionFilter, { nullable: true, description: 'Which submissions; all when omitted.' })
+    _filter?: SubmissionFilter | null,
+  ) {
+    return liveValue(update, ctx);
   }
 
   @FieldResolver(() => CourseType, {
