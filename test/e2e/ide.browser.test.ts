@@ -287,6 +287,13 @@ describe('the GraphQL IDE with tokens, in Chromium', () => {
       // example's comment, and finds the fixture course; Docs keeps the schema.
       const index = tabs.indexOf('CourseDashboard');
       await (await page.$$('.graphiql-tab .graphiql-tab-button'))[index].click();
+      // The tab is active (and its operation chosen) before running it: on a loaded machine
+      // GraphiQL can still hold the previous tab's operation name otherwise.
+      await page.waitForFunction(
+        `[...document.querySelectorAll('.graphiql-tab')].some((t) => t.getAttribute('aria-selected') === 'true' && t.textContent.includes('CourseDashboard'))`,
+        { timeout: 15_000 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
       const answer = page.waitForResponse(
         (res) => res.request().method() === 'POST' && /CourseDashboard/.test(res.request().postData() ?? ''),
       );
