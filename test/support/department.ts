@@ -11,6 +11,7 @@
 // plain TypeScript, so the test compares the service's answers with an independent count.
 
 import { random } from '../../bench/lib/corpus';
+import { numberStats } from './reporting-course';
 
 export const DEPARTMENT = {
   rootAccountId: '21070000000000001',
@@ -299,21 +300,6 @@ export interface AssignmentFigures {
   score: ScoreFigures;
 }
 
-function scoreFigures(scores: number[]): ScoreFigures {
-  if (scores.length === 0) return { count: 0, sum: null, avg: null, min: null, max: null, stddev: null };
-  const sum = scores.reduce((a, b) => a + b, 0);
-  const avg = sum / scores.length;
-  const variance = scores.reduce((a, b) => a + (b - avg) ** 2, 0) / scores.length;
-  return {
-    count: scores.length,
-    sum,
-    avg,
-    min: Math.min(...scores),
-    max: Math.max(...scores),
-    stddev: Math.sqrt(variance),
-  };
-}
-
 /** The newest state of each row, by the body's updated_at (the way the projections merge). */
 function newestBy(events: DepartmentEvent[], name: RegExp, key: string): Map<string, Record<string, unknown>> {
   const rows = new Map<string, Record<string, unknown>>();
@@ -349,7 +335,7 @@ export function departmentAnswers(events: DepartmentEvent[]) {
       gradedCount: rows.filter((r) => r.graded_at || r.workflow_state === 'graded').length,
       lateCount: rows.filter((r) => r.late === true).length,
       missingCount: rows.filter((r) => r.missing === true).length,
-      score: scoreFigures(
+      score: numberStats(
         rows.filter((r) => r.workflow_state === 'graded' && typeof r.score === 'number').map((r) => r.score as number),
       ),
     }));
