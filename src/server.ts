@@ -43,6 +43,8 @@ export interface AppDependencies {
   verifier?: CanvasJwtVerifier | null;
   /** Rows per SELECT of an export (tests use small pages); EXPORT_PAGE_SIZE by default. */
   exportPageSize?: number;
+  /** How long an export waits for a client that takes nothing (tests use short ones). */
+  exportStallTimeoutMs?: number;
 }
 
 export async function createApp(deps: AppDependencies): Promise<express.Express> {
@@ -198,6 +200,7 @@ export async function createApp(deps: AppDependencies): Promise<express.Express>
       maxConcurrent: config.EXPORT_CONCURRENCY,
       logger,
       pageSize: deps.exportPageSize,
+      stallTimeoutMs: deps.exportStallTimeoutMs,
     }),
   );
 

@@ -31,6 +31,13 @@ import { parseExportQuery } from './params';
  */
 export const EXPORT_PAGE_SIZE = 500;
 
+/**
+ * How long a client may take nothing (no byte leaves the socket) before its export is ended:
+ * otherwise EXPORT_CONCURRENCY clients that stop reading, but stay connected, would hold
+ * every export slot for good.
+ */
+export const EXPORT_STALL_TIMEOUT_MS = 60_000;
+
 /** Rows per chunk written to the response. */
 const CHUNK_ROWS = 100;
 
@@ -45,6 +52,8 @@ export interface ExportRouterOptions {
   logger: Logger;
   /** Rows per SELECT (tests use small pages). */
   pageSize?: number;
+  /** How long a client may take nothing before its export is ended; EXPORT_STALL_TIMEOUT_MS by default. */
+  stallTimeoutMs?: number;
 }
 
 /** Where a page starts: after this row in the export's order. */
@@ -57,6 +66,7 @@ export function exportRouter(options: ExportRouterOptions): express.Router {
   const { readSources, logger, maxConcurrent } = options;
   const primary = readSources.primary.dataSource;
   const pageSize = options.pageSize ?? EXPORT_PAGE_SIZE;
+  const stallTimeoutMs = options.stallTimeoutMs ?? EXPORT_STALL_TIMEOUT_MS;
   const byName = new Map(options.declarations.map((d) => [d.name, d]));
   let running = 0;
 
@@ -125,6 +135,12 @@ export function exportRouter(options: ExportRouterOptions): express.Router {
       );
       const writer = rowWriter(format, declaration.columns, (column) => Boolean(column.personal) && !admin);
       res.status(200);
+      // The socket's idle timer: reset by every write the client takes, so only a stalled
+      // client is cut (the answer then ends unfinished, and the pipeline below gives up).
+      res.setTimeout(stallTimeoutMs, () => {
+        logger.warn({ export: declaration.name }, 'export ended: the client took nothing for too long');
+        res.destroy();
+      });
       res.setHeader('Content-Type', CONTENT_TYPES[format]);
       res.setHeader('Content-Disposition', `attachment; filename="${declaration.name}.${format}"`);
       res.setHeader('Cache-Control', 'no-store');

@@ -178,7 +178,15 @@ function renderPage(baseUrl: string, examples: readonly ExampleTab[], linked: Li
       // An empty icon stops the browser asking for /favicon.ico, which this service lacks.
       metaTags: (original: string) => `${original}\n<link rel="icon" href="data:," />`,
       titleTag: '<title>Canvas events — GraphQL</title>',
-      configScript: (original: string) => withNonce(`${original}\n${SESSION_TOKEN_SCRIPT}`),
+      // Our own config script rather than ruru's: ruru escapes "</script" but not
+      // "</SCRIPT", so a linked ?query= could end the script and add one of its own (given
+      // the real nonce if it spells the placeholder). With every "<" escaped, a string in
+      // the config cannot start a tag at all.
+      configScript: (_original: string, config: object) =>
+        withNonce(
+          `<script>\nconst RURU_CONFIG = ${JSON.stringify(config).replaceAll('<', '\\u003c')};\n</script>\n` +
+            SESSION_TOKEN_SCRIPT,
+        ),
       headerScripts: withNonce,
       bodyScripts: withNonce,
       // ruru's own start script, with onEditHeaders added to the props it renders Ruru with

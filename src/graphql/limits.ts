@@ -134,6 +134,12 @@ export const SCALARS_PER_OBJECT = 20;
  */
 const COUNT_FIELDS = new Set(['Conversation.messageCount', 'Course.stats', 'Assignment.stats']);
 
+/**
+ * Top-level aggregates: paged by their groups, but each reads every row it groups, so it
+ * costs a count besides its page (as a parent's stats do); otherwise `first: 1` cost 2.
+ */
+const AGGREGATE_FIELDS = new Set(['Query.submissionStats', 'Query.commentStats', 'Query.messageStats']);
+
 function isCount(parentType: string, field: string): boolean {
   return (parentType.endsWith('Connection') && field === 'totalCount') || COUNT_FIELDS.has(`${parentType}.${field}`);
 }
@@ -232,7 +238,10 @@ class CostWalk {
     if (!hasFirst(field) && !isList(field)) return { perItem: 0, once: leaf ? 0 : 1 + inner.once };
     const bound = listBound(parent.name, field, getArgumentValues(field, node, this.variables));
     if (bound === null) throw new Error(`${parent.name}.${field.name} is a list with no bound`);
-    if (!isList(field)) return { perItem: 0, once: saturated(1 + bound * (1 + inner.perItem) + inner.once) };
+    if (!isList(field)) {
+      const aggregate = AGGREGATE_FIELDS.has(`${parent.name}.${field.name}`) ? COUNT_COST : 0;
+      return { perItem: 0, once: saturated(1 + aggregate + bound * (1 + inner.perItem) + inner.once) };
+    }
     return { perItem: 0, once: leaf ? Math.ceil(bound / SCALARS_PER_OBJECT) : saturated(bound * (1 + inner.once)) };
   }
 

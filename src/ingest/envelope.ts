@@ -100,6 +100,18 @@ export function caliperEnvelopeEvents(envelope: Record<string, unknown>): (Envel
       'data',
     );
   }
+  // And never more bytes of copies than the events themselves take: an envelope of many
+  // tiny events would otherwise be stored tens of times its size.
+  const copiesBytes = fieldsBytes * (data.length - 1);
+  const eventsBytes = Buffer.byteLength(stringifyLossless(data));
+  if (copiesBytes > eventsBytes) {
+    const n = (bytes: number) => bytes.toLocaleString('en-US');
+    throw new BadInputError(
+      `the envelope's fields besides data (${fieldsBytes} bytes) would be kept with each of its ${data.length} events, ` +
+        `${n(copiesBytes)} bytes of copies for ${n(eventsBytes)} bytes of events: send fewer events per envelope, or smaller fields`,
+      'data',
+    );
+  }
   return data.map((event: unknown, index) => {
     try {
       return toCaliperEvent(event, envelope);

@@ -55,7 +55,10 @@ export function timeZoneOf(name: string | null | undefined, path = 'timeZone'): 
       path,
     );
   }
-  zone = { name: wanted, format };
+  // The canonical name (Intl takes any letter case and old aliases: US/Central is
+  // America/Chicago): the transitions below are cached by it, so another spelling of a
+  // zone is not a fresh scan, and a cursor's scope is the same for every spelling.
+  zone = { name: format.resolvedOptions().timeZone, format };
   if (zones.size > 1000) zones.clear();
   zones.set(wanted, zone);
   return zone;
@@ -158,7 +161,9 @@ function transitionsOfYear(zone: TimeZone, year: number): number[] {
   }
   // The change may sit exactly on 1 January 00:00 UTC: seen from the previous year's scan.
   if (offsetAt(zone, start.getTime() - SECOND) !== offsetAt(zone, start.getTime())) found.unshift(start.getTime());
-  if (transitionsByYear.size > 10_000) transitionsByYear.clear();
+  // Room for every canonical zone (~420) over the exact years (200): a caller cycling
+  // through zones cannot make each query scan again (~10 MB when all are held).
+  if (transitionsByYear.size > 100_000) transitionsByYear.clear();
   transitionsByYear.set(key, found);
   return found;
 }

@@ -249,6 +249,21 @@ describeEachDatabase('Caliper 1.1 over POST /events', (db) => {
       { ...envelope({}, {}), sensor: 'x'.repeat(5000) },
       "data: the envelope's fields besides data take 5110 bytes; at most 4096 when data holds several events (each is kept with them)",
     ],
+    [
+      'fields of its own that, copied to each event, would outweigh the events (a small body stored many times over)',
+      {
+        ...envelope(
+          ...Array.from({ length: 1000 }, (_, i) => ({
+            id: `urn:uuid:${i}`,
+            type: 'Event',
+            eventTime: '2020-01-01T00:00:00Z',
+          })),
+        ),
+        sensor: 'x'.repeat(3900),
+      },
+      "data: the envelope's fields besides data (4010 bytes) would be kept with each of its 1000 events, " +
+        '4,005,990 bytes of copies for 71,891 bytes of events: send fewer events per envelope, or smaller fields',
+    ],
   ])('refuses an envelope with %s (400, kept with the reason)', async (_what, body, reason) => {
     const res = await postEvents(app, body);
     expect(res.status).toBe(400);

@@ -382,9 +382,10 @@ describeEachDatabase('exports: streaming', (db) => {
   let base: string;
   const ROWS = 3000;
   const PAGE = 50;
+  const STALL_MS = 6000;
 
   beforeAll(async () => {
-    const app = await securedApp(db(), { pageSize: PAGE, env: { EXPORT_CONCURRENCY: '1' } });
+    const app = await securedApp(db(), { pageSize: PAGE, stallTimeoutMs: STALL_MS, env: { EXPORT_CONCURRENCY: '1' } });
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -441,6 +442,30 @@ describeEachDatabase('exports: streaming', (db) => {
     answer!.resume();
     expect(pageStatements(db())).toBeLessThanOrEqual(whilePaused + 1);
   });
+
+  it('ends the export of a client that stops reading (and stays connected), so it cannot hold the slot', async () => {
+    const stalled = await open('/export/submissions.ndjson');
+    expect(stalled.statusCode).toBe(200);
+    await new Promise<void>((resolve) => stalled.once('data', () => resolve()));
+    stalled.pause();
+    const refused = await open('/export/courses.ndjson');
+    expect(refused.statusCode).toBe(429);
+    refused.resume();
+    // The client neither reads nor leaves: past the stall timeout the server ends its
+    // export, and the slot is free again (polled every 500 ms, up to 40 s).
+    let answer: IncomingMessage | null = null;
+    for (let i = 0; i < 80 && answer?.statusCode !== 200; i++) {
+      answer?.resume();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      answer = await open('/export/courses.ndjson');
+    }
+    expect(answer!.statusCode).toBe(200);
+    answer!.resume();
+    // What the client had buffered ends without the final chunk: incomplete, not a short file.
+    stalled.resume();
+    await new Promise((resolve) => stalled.once('close', resolve));
+    expect(stalled.complete).toBe(false);
+  }, 90_000);
 
   it('streams a whole large export when the client reads it', async () => {
     const answer = await open('/export/submissions.ndjson');

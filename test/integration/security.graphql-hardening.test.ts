@@ -220,6 +220,14 @@ describeEachDatabase('GraphQL hardening', (db) => {
         ),
       ).toBe(5 * 21);
       expect(await costOf(`{ conversations(first: 5) { nodes { messageCount } } }`)).toBe(1 + 5 * 21);
+      // A top-level aggregate reads every row it groups, whatever page of groups it returns:
+      // charged a count besides its groups, as Course.stats is (one group was 2, so any
+      // number of aliased whole-table GROUP BYs fit under the limit).
+      const stats = ['submissionStats', 'commentStats', 'messageStats', 'submissionStats', 'commentStats'];
+      expect(
+        await costOf(`{ ${stats.map((field, i) => `s${i}: ${field}(first: 1) { nodes { count } }`).join(' ')} }`),
+      ).toBe(5 * (20 + 2));
+      expect(await costOf('{ submissionStats(first: 1) { nodes { count } } }')).toBe('ran');
     });
 
     it('has a bound for every list of the schema, and refuses to start with a list that has none', async () => {

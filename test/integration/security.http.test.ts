@@ -41,6 +41,21 @@ describe('HTTP hardening', () => {
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
   });
 
+  it('keeps a linked ?query= inside the IDE’s config script, whatever the case of its tags (no script of its own, no nonce)', async () => {
+    // ruru escapes "</script" but not "</SCRIPT"; and the page's nonce placeholder, if
+    // the link spells it (unquoted: JSON would escape quotes), is given the real nonce.
+    const hostile = '</SCRIPT><SCRIPT nonce=__IDE_CSP_NONCE__>window.stolen=1</SCRIPT><!--';
+    const plain = await request(app).get('/graphql').set('Accept', 'text/html');
+    const linked = await request(app)
+      .get(`/graphql?query=${encodeURIComponent(hostile)}&variables=${encodeURIComponent(hostile)}`)
+      .set('Accept', 'text/html');
+    expect(linked.status).toBe(200);
+    const tags = (page: string) => page.match(/<\/?script|<!--/gi)?.length ?? 0;
+    expect(tags(linked.text)).toBe(tags(plain.text));
+    // Still the query the link asked for, as the IDE's first tab.
+    expect(linked.text).toContain('"initialQuery":"\\u003c/SCRIPT>\\u003cSCRIPT nonce=');
+  });
+
   it('serves the IDE’s scripts without a token and without a policy of their own (a worker runs under its script’s policy)', async () => {
     const res = await request(app).get(`/graphql${IDE_ASSET_PREFIX}ruru.js`);
     expect(res.status).toBe(200);

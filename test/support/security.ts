@@ -37,6 +37,8 @@ export interface SecuredAppOptions {
   logger?: Logger;
   /** Rows per SELECT of an export. */
   pageSize?: number;
+  /** How long an export waits for a client that takes nothing. */
+  stallTimeoutMs?: number;
 }
 
 /** The real app on `db`; with TOKEN_ENV unless `env` says otherwise (`{}` merges, open mode needs `tokens: false`). */
@@ -50,6 +52,7 @@ export function securedApp(
     logger: options.logger ?? pino({ level: 'silent' }),
     verifier: options.verifier ?? null,
     exportPageSize: options.pageSize,
+    exportStallTimeoutMs: options.stallTimeoutMs,
   });
 }
 
