@@ -45,6 +45,10 @@ describe.each(databaseKinds)('the service under hostile traffic [%s]', (kind) =>
     }
     // The full soak (`npm run soak`) holds /healthz p99 under 250 ms; here the test process
     // itself makes the hostile traffic on the same two cores, so its bound is looser.
-    expect(soakProblems(report, { healthzP99Ms: 1_000 })).toEqual([]);
+    // RSS: 8 s of concurrent attack is too short for V8's heap to settle at its working
+    // size after the (sequential) warm-up, so this run's growth is heap sizing, not a leak:
+    // on MySQL it went 224 → 279 MB here, while the full soak (40 s) went 274 → 275 MB
+    // (2026-12-02). The full soak keeps the 20% bound; this one allows 35%.
+    expect(soakProblems(report, { healthzP99Ms: 1_000, rssGrowth: 0.35 })).toEqual([]);
   }, 240_000);
 });

@@ -362,7 +362,11 @@ if (require.main === module) {
 }
 
 /** What the acceptance criteria say, as sentences naming what broke them. */
-export function soakProblems(report: SoakReport, limits = { healthzP99Ms: 250 }): string[] {
+export function soakProblems(
+  report: SoakReport,
+  limits: { healthzP99Ms: number; rssGrowth?: number } = { healthzP99Ms: 250 },
+): string[] {
+  const rssGrowth = limits.rssGrowth ?? 0.2;
   const problems: string[] = [];
   if (report.acknowledged !== report.goodEvents)
     problems.push(`${report.acknowledged} of ${report.goodEvents} good events acknowledged`);
@@ -372,8 +376,10 @@ export function soakProblems(report: SoakReport, limits = { healthzP99Ms: 250 })
   if (report.healthz.p99Ms >= limits.healthzP99Ms)
     problems.push(`/healthz p99 ${report.healthz.p99Ms} ms (limit ${limits.healthzP99Ms})`);
   if (report.healthz.failures > 0) problems.push(`/healthz failed ${report.healthz.failures} times`);
-  if (report.rss.endKb > report.rss.startKb * 1.2)
-    problems.push(`RSS ${report.rss.startKb} kB → ${report.rss.endKb} kB (more than 20% above the start)`);
+  if (report.rss.endKb > report.rss.startKb * (1 + rssGrowth))
+    problems.push(
+      `RSS ${report.rss.startKb} kB → ${report.rss.endKb} kB (more than ${Math.round(rssGrowth * 100)}% above the start)`,
+    );
   if (report.hostileBytes >= 1024 * 1024)
     problems.push(`the hostile part stored ${report.hostileBytes} bytes (limit 1 MB)`);
   if (report.unexpected.length) problems.push(`unexpected answers: ${report.unexpected.slice(0, 3).join('; ')}`);
