@@ -2,7 +2,6 @@
 // conversations), its local id, its conversation, and its author (through the users
 // domain's loaders).
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { byIdLoader, LoaderFactory } from '../../graphql/context';
 import { changedIds, LiveItem, liveUpdates, liveValue, touches } from '../../graphql/live';
 import { GraphQLContext } from '../../graphql/context';
 import { WithNode } from '../../graphql/node';
@@ -27,10 +26,6 @@ const MESSAGES: TopLevelList<ConversationMessage, MessagesArgs> = {
   filter: (qb, args) => applyMessageFilter(qb, checkMessageFilter(args.filter)),
 };
 
-/** Messages by id (live updates read each new message once per event and instance). */
-const messageById: LoaderFactory<ReturnType<typeof byIdLoader<ConversationMessage>>> = (dataSource) =>
-  byIdLoader(dataSource, ConversationMessage);
-
 @Resolver(() => ConversationMessageType)
 export class ConversationMessageResolver extends WithNode(ConversationMessageType, {
   load: (ctx) => ctx.loaders.of(conversationLoaders).messageById,
@@ -53,7 +48,7 @@ export class ConversationMessageResolver extends WithNode(ConversationMessageTyp
         select: async (event, loaders) => {
           const added: ConversationMessage[] = [];
           for (const id of changedIds(event, table, true)) {
-            const message = await loaders.of(messageById).load(id);
+            const message = await loaders.of(conversationLoaders).messageById.load(id);
             const conversation = () => loaders.of(conversationLoaders).byId.load(message!.conversationId);
             if (message && (await matchesMessageFilter(message, filter, conversation))) added.push(message);
           }

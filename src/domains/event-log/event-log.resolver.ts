@@ -1,7 +1,6 @@
 // The raw event log, read-only, in arrival order. Admin-only: it holds personal data
 // (user logins, IPs, message metadata) that the read models leave out.
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { byIdLoader, LoaderFactory } from '../../graphql/context';
 import { LiveItem, liveUpdates, liveValue } from '../../graphql/live';
 import { listArgument } from '../../graphql/arguments';
 import { losslessToPlain, parseLossless } from '../../canvas/lossless-json';
@@ -25,10 +24,6 @@ const EVENTS: TopLevelList<EventRecord, EventsArgs> = {
 function adminOnly(ctx: GraphQLContext): void {
   if (ctx.role !== 'admin') throw new ForbiddenError('the event log is for admin tokens only');
 }
-
-/** Events by sequence number (live updates read each event once per instance). */
-const eventById: LoaderFactory<ReturnType<typeof byIdLoader<EventRecord>>> = (dataSource) =>
-  byIdLoader(dataSource, EventRecord);
 
 @Resolver(() => EventType)
 export class EventLogResolver extends WithNode(EventType, {
@@ -56,7 +51,7 @@ export class EventLogResolver extends WithNode(EventType, {
       return liveUpdates(context, {
         wants: (event) => !wanted || wanted.has(event.name),
         select: async (event, loaders) => {
-          const row = await loaders.of(eventById).load(event.sequence);
+          const row = await loaders.of(eventLogLoaders).byId.load(event.sequence);
           return row ? [row] : [];
         },
       });

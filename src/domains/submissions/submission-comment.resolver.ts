@@ -2,7 +2,7 @@
 // submissions), its local id, the submission commented on, its attachments, and its
 // author (through the users domain's loaders).
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { byIdLoader, GraphQLContext, LoaderFactory } from '../../graphql/context';
+import { GraphQLContext } from '../../graphql/context';
 import { changedIds, LiveItem, liveUpdates, liveValue, touches } from '../../graphql/live';
 import { WithNode } from '../../graphql/node';
 import { userLoaders, UserType } from '../users';
@@ -27,10 +27,6 @@ const COMMENTS: TopLevelList<SubmissionComment, CommentsArgs> = {
   filter: (qb, args) => applyCommentFilter(qb, checkCommentFilter(args.filter)),
 };
 
-/** Comments by id (live updates read each new comment once per event and instance). */
-const commentById: LoaderFactory<ReturnType<typeof byIdLoader<SubmissionComment>>> = (dataSource) =>
-  byIdLoader(dataSource, SubmissionComment);
-
 @Resolver(() => SubmissionCommentType)
 export class SubmissionCommentResolver extends WithNode(SubmissionCommentType, {
   load: (ctx) => ctx.loaders.of(submissionLoaders).commentById,
@@ -53,7 +49,7 @@ export class SubmissionCommentResolver extends WithNode(SubmissionCommentType, {
         select: async (event, loaders) => {
           const added: SubmissionComment[] = [];
           for (const id of changedIds(event, table, true)) {
-            const comment = await loaders.of(commentById).load(id);
+            const comment = await loaders.of(submissionLoaders).commentById.load(id);
             const submission = () => loaders.of(submissionLoaders).byId.load(comment!.submissionId);
             if (comment && (await matchesCommentFilter(comment, filter, submission))) added.push(comment);
           }
